@@ -1,0 +1,15 @@
+"""The Celery app: Redis broker when REDIS_URL is set, eager in-process tasks otherwise."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("helhedsindsats")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The one beat schedule. Later work adds entries here: monthly reports after the registration
+# deadline, daily reminders. Deadlines months away are database rows swept by these tasks.
+app.conf.beat_schedule: dict[str, dict] = {}

@@ -1,0 +1,1 @@
+"""Familieplan: the family plan, stafetlog, family portal."""

@@ -1,0 +1,1 @@
+"""Investering: price catalogue, cost lines, business case."""

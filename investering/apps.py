@@ -1,0 +1,9 @@
+"""App configuration for investering."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InvesteringConfig(AppConfig):
+    name = "investering"
+    verbose_name = _("Investeringsmodel")

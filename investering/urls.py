@@ -1,0 +1,4 @@
+"""URLs of the investering app."""
+
+app_name = "investering"
+urlpatterns: list = []

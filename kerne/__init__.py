@@ -1,0 +1,1 @@
+"""Shared kernel: municipalities, projects, staff and roles, families, persons, access, audit."""

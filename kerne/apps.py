@@ -1,0 +1,9 @@
+"""App configuration for the shared kernel."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KerneConfig(AppConfig):
+    name = "kerne"
+    verbose_name = _("Fælles kerne")

@@ -1,0 +1,54 @@
+"""Each role's start page and navigation: one table, read by the start view and the layout."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kerne.models import Rolle
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+
+
+START_PAGE = {
+    Rolle.PROJEKTLEDER: "rapporter:start_projektleder",
+    Rolle.KOORDINATOR: "rapporter:start_koordinator",
+    Rolle.SAGSBEHANDLER: "rapporter:start_afdeling",
+    Rolle.AFDELINGSLEDER: "rapporter:start_afdeling",
+    Rolle.ADMINISTRATIV: "rapporter:start_administration",
+    Rolle.DATABESKYTTELSE: "rapporter:start_administration",
+    Rolle.FAGPERSON: "rapporter:start_fagperson",
+    Rolle.EVALUATOR: "rapporter:start_evaluator",
+    Rolle.BORGER: "familieplan:portal",
+}
+
+NAVIGATION: dict[str, list[NavItem]] = {
+    Rolle.PROJEKTLEDER: [
+        NavItem(_("Overblik"), "rapporter:start_projektleder"),
+        NavItem(_("Låste konti"), "kerne:laaste_konti"),
+    ],
+    Rolle.KOORDINATOR: [NavItem(_("Mine familier"), "rapporter:start_koordinator")],
+    Rolle.SAGSBEHANDLER: [NavItem(_("Min afdeling"), "rapporter:start_afdeling")],
+    Rolle.AFDELINGSLEDER: [NavItem(_("Min afdeling"), "rapporter:start_afdeling")],
+    Rolle.ADMINISTRATIV: [NavItem(_("Administration"), "rapporter:start_administration")],
+    Rolle.DATABESKYTTELSE: [NavItem(_("Administration"), "rapporter:start_administration")],
+    Rolle.FAGPERSON: [NavItem(_("Mine familier"), "rapporter:start_fagperson")],
+    Rolle.EVALUATOR: [NavItem(_("Evaluering"), "rapporter:start_evaluator")],
+    Rolle.BORGER: [NavItem(_("Min families plan"), "familieplan:portal")],
+}
+
+
+def navigation_for(roles: list[str]) -> list[NavItem]:
+    """The menu for a user holding these roles, without repeats, in role priority order."""
+    seen: set[str] = set()
+    items = []
+    for rolle in roles:
+        for item in NAVIGATION.get(rolle, []):
+            if item.url_name not in seen:
+                seen.add(item.url_name)
+                items.append(item)
+    return items

@@ -1,0 +1,1 @@
+"""Rapporter: start pages, dashboards, status reports, evaluator export."""

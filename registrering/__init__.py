@@ -1,0 +1,1 @@
+"""Registrering: monthly registrations, indicators, questionnaires."""

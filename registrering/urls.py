@@ -1,0 +1,4 @@
+"""URLs of the registrering app."""
+
+app_name = "registrering"
+urlpatterns: list = []

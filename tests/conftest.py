@@ -1,0 +1,144 @@
+"""Test harness: real services where behaviour depends on them, skipped only off CI.
+
+Markers: `e2e` needs Debian's Chromium, `celery` a real worker on Redis, `postgres` a
+PostgreSQL database. Off CI a missing service skips the test with how to enable it;
+with CI=true it fails instead, so nothing is silently left out.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from tests.factories import ProjektFactory, user_with_role
+
+ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
+# thread with a running loop unless told this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _missing(item: pytest.Item) -> str | None:
+    from django.conf import settings
+
+    if item.get_closest_marker("e2e") and not (
+        os.path.exists(CHROMIUM) or shutil.which("chromium")
+    ):
+        return "needs Debian's chromium: `apt-get install chromium` (make test does it as root)"
+    if item.get_closest_marker("celery") and not settings.REDIS_URL:
+        return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/15"
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/helhed"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing(item)
+    if reason:
+        if ON_CI:
+            pytest.fail(f"CI=true and this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_marked(request: pytest.FixtureRequest, settings):
+    """Tasks run in-process unless the test asks for the real worker."""
+    from config.celery import app
+
+    eager = not request.node.get_closest_marker("celery")
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager or not settings.REDIS_URL
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def projekt(db):
+    return ProjektFactory()
+
+
+@pytest.fixture
+def make_user(db, projekt):
+    """make_user(rolle, projekt=None, **fields): a user holding that role."""
+
+    def make(rolle: str, in_projekt=None, **fields):
+        return user_with_role(rolle, in_projekt or projekt, **fields)
+
+    return make
+
+
+def _database_url_for_worker() -> str:
+    """The URL of the test database this process uses, for a worker in another process."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    user = params.get("USER") or ""
+    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{params['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on Redis, consuming a queue of its own for this run."""
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.conf import settings
+
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    app.conf.task_default_queue = queue
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_worker(),
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+        ],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("the Celery worker exited during start-up", pytrace=False)
+            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1)
+            if replies:
+                break
+        else:
+            pytest.fail("the Celery worker did not answer within 30 s", pytrace=False)
+        yield {"queue": queue, "pid": process.pid}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        app.conf.task_default_queue = "celery"

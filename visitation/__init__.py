@@ -1,0 +1,1 @@
+"""Visitation: referrals, board meetings, decisions, assignment, discharge."""

@@ -1,0 +1,4 @@
+"""URLs of the visitation app."""
+
+app_name = "visitation"
+urlpatterns: list = []
