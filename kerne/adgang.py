@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
-from kerne.models import Projekt, Projektrolle, Rolle
+from kerne import audit
+from kerne.models import (
+    Delingsregel,
+    EksplicitAdgang,
+    Familie,
+    FamilieUserObjectPermission,
+    Medarbejder,
+    Projekt,
+    Projektrolle,
+    Rolle,
+    Sagsdel,
+    SagsdelUserObjectPermission,
+    Sektor,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -89,3 +109,303 @@ def require_role(*roller: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+# --- Object access: families and their sector parts ------------------------------------------
+#
+# Grants live in guardian's direct-foreign-key tables and are derived from facts by
+# sync_family_grants(); nothing else writes them. Reads are one indexed subquery on them.
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One derived permission: a user may view/change a family or one sector of it."""
+
+    user_id: int
+    action: str  # VIEW or CHANGE
+    sektor: str = ""  # blank: the family level (members, status, case manager)
+
+
+@lru_cache(maxsize=8)
+def _permission_id(model_name: str, action: str) -> int:
+    return Permission.objects.get(
+        content_type__app_label="kerne", codename=f"{action}_{model_name}"
+    ).pk
+
+
+def _rule(regler: dict[tuple[str, str], str], rolle: str, sektor: str) -> str:
+    return regler.get((rolle, sektor), Delingsregel.Regel.NEVER)
+
+
+def derive_grants(familie: Familie, *, today: date | None = None) -> set[Grant]:
+    """Every grant the facts give on one family. Pure reading; no writes."""
+    today = today or timezone.localdate()
+    projekt = familie.projekt
+    regler = {(r.rolle, r.sektor): r.regel for r in Delingsregel.objects.filter(projekt=projekt)}
+    roller: dict[int, set[str]] = {}
+    for bruger_id, rolle in Projektrolle.objects.filter(projekt=projekt).values_list(
+        "bruger_id", "rolle"
+    ):
+        roller.setdefault(bruger_id, set()).add(rolle)
+    afdeling_af = dict(
+        Medarbejder.objects.filter(bruger_id__in=roller).values_list("bruger_id", "forvaltning_id")
+    )
+    # Which departments may receive which sector's data of this family (consent or legal basis).
+    lawful: set[tuple[int, str]] = set()
+    for samtykke in familie.samtykker.filter(tilbagekaldt__isnull=True).prefetch_related(
+        "modtagere"
+    ):
+        if samtykke.is_valid_on(today):
+            for modtager in samtykke.modtagere.all():
+                lawful.update((modtager.pk, sektor) for sektor in samtykke.sektorer)
+    for hjemmel in familie.hjemler.all():
+        if hjemmel.is_valid_on(today):
+            lawful.add((hjemmel.modtager_id, hjemmel.sektor))
+
+    grants: set[Grant] = set()
+
+    def by_policy(user_id: int, rolle: str, action: str, skip: str = "") -> None:
+        for sektor in Sektor.values:
+            if sektor == skip:
+                continue
+            rule = _rule(regler, rolle, sektor)
+            afdeling = afdeling_af.get(user_id)
+            if rule == Delingsregel.Regel.ALWAYS or (
+                rule == Delingsregel.Regel.WITH_CONSENT and (afdeling, sektor) in lawful
+            ):
+                grants.add(Grant(user_id, VIEW, sektor))
+                if action == CHANGE:
+                    grants.add(Grant(user_id, CHANGE, sektor))
+
+    # The project's leaders and administration see every family of the project.
+    for user_id, held in roller.items():
+        for rolle in (Rolle.PROJEKTLEDER, Rolle.ADMINISTRATIV):
+            if rolle in held:
+                grants.add(Grant(user_id, VIEW))
+                by_policy(user_id, rolle, VIEW)
+
+    # The assigned case manager works on the whole family.
+    koordinator_id = familie.koordinator_id
+    if koordinator_id and Rolle.KOORDINATOR in roller.get(koordinator_id, set()):
+        grants.update({Grant(koordinator_id, VIEW), Grant(koordinator_id, CHANGE)})
+        by_policy(koordinator_id, Rolle.KOORDINATOR, CHANGE)
+
+    # A department with an open case: its case worker owns the department's sector.
+    for sag in familie.afdelingssager.select_related("forvaltning"):
+        if sag.lukket is not None and sag.lukket < today:
+            continue
+        sektor = sag.forvaltning.sektor
+        for user_id, held in roller.items():
+            if afdeling_af.get(user_id) != sag.forvaltning_id:
+                continue
+            is_case_worker = Rolle.SAGSBEHANDLER in held and (
+                sag.sagsbehandler_id in (None, user_id)
+            )
+            if is_case_worker:
+                grants.add(Grant(user_id, VIEW))
+                if sektor:
+                    grants.update({Grant(user_id, VIEW, sektor), Grant(user_id, CHANGE, sektor)})
+                by_policy(user_id, Rolle.SAGSBEHANDLER, VIEW, skip=sektor)
+            if Rolle.AFDELINGSLEDER in held:
+                grants.add(Grant(user_id, VIEW))
+                if sektor:
+                    grants.add(Grant(user_id, VIEW, sektor))
+
+    for eksplicit in familie.eksplicitte_adgange.filter(gyldig_til__gte=today):
+        grants.add(Grant(eksplicit.bruger_id, VIEW))
+        if eksplicit.sektor:
+            grants.add(Grant(eksplicit.bruger_id, VIEW, eksplicit.sektor))
+        if eksplicit.tilladelse == EksplicitAdgang.Tilladelse.CHANGE:
+            grants.add(Grant(eksplicit.bruger_id, CHANGE, eksplicit.sektor))
+    return grants
+
+
+def current_grants(familie: Familie) -> set[Grant]:
+    """The grants stored in guardian's tables for one family."""
+    actions = {
+        _permission_id("familie", VIEW): VIEW,
+        _permission_id("familie", CHANGE): CHANGE,
+        _permission_id("sagsdel", VIEW): VIEW,
+        _permission_id("sagsdel", CHANGE): CHANGE,
+    }
+    stored = {
+        Grant(user_id, actions[perm_id])
+        for user_id, perm_id in FamilieUserObjectPermission.objects.filter(
+            content_object=familie
+        ).values_list("user_id", "permission_id")
+    }
+    stored |= {
+        Grant(user_id, actions[perm_id], sektor)
+        for user_id, perm_id, sektor in SagsdelUserObjectPermission.objects.filter(
+            content_object__familie=familie
+        ).values_list("user_id", "permission_id", "content_object__sektor")
+    }
+    return stored
+
+
+def ensure_sagsdele(familie: Familie) -> dict[str, Sagsdel]:
+    """One Sagsdel per sector for the family, created when missing."""
+    existing = {s.sektor: s for s in familie.sagsdele.all()}
+    missing = [Sagsdel(familie=familie, sektor=s) for s in Sektor.values if s not in existing]
+    if missing:
+        Sagsdel.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {s.sektor: s for s in familie.sagsdele.all()}
+    return existing
+
+
+@transaction.atomic
+def sync_family_grants(familie: Familie, *, reason: str, acting_user: Any = None) -> dict:
+    """Make the stored grants equal to what the facts give; audit what changed.
+
+    Call it in the transaction of every change to a fact: assignment, department cases,
+    roles, sharing policy, consent, legal basis, explicit grants.
+    """
+    familie = Familie.objects.select_for_update().select_related("projekt").get(pk=familie.pk)
+    sagsdele = ensure_sagsdele(familie)
+    wanted = derive_grants(familie)
+    stored = current_grants(familie)
+    added, removed = wanted - stored, stored - wanted
+    for grant in removed:
+        if grant.sektor:
+            SagsdelUserObjectPermission.objects.filter(
+                user_id=grant.user_id,
+                permission_id=_permission_id("sagsdel", grant.action),
+                content_object=sagsdele[grant.sektor],
+            ).delete()
+        else:
+            FamilieUserObjectPermission.objects.filter(
+                user_id=grant.user_id,
+                permission_id=_permission_id("familie", grant.action),
+                content_object=familie,
+            ).delete()
+    FamilieUserObjectPermission.objects.bulk_create(
+        FamilieUserObjectPermission(
+            user_id=g.user_id,
+            permission_id=_permission_id("familie", g.action),
+            content_object=familie,
+        )
+        for g in added
+        if not g.sektor
+    )
+    SagsdelUserObjectPermission.objects.bulk_create(
+        SagsdelUserObjectPermission(
+            user_id=g.user_id,
+            permission_id=_permission_id("sagsdel", g.action),
+            content_object=sagsdele[g.sektor],
+        )
+        for g in added
+        if g.sektor
+    )
+    change = {"added": _describe(added), "removed": _describe(removed)}
+    if added or removed:
+        audit.log(
+            user=acting_user,
+            handling=audit.Handling.GRANTS,
+            formaal=audit.Formaal.SAGSBEHANDLING,
+            familie=familie,
+            detaljer={"reason": reason, **change},
+        )
+    return change
+
+
+def _describe(grants: set[Grant]) -> list[list]:
+    return sorted([g.user_id, g.action, g.sektor] for g in grants)
+
+
+def sync_project_grants(projekt: Projekt, *, reason: str, acting_user: Any = None) -> int:
+    """Re-derive every family of a project (after a role or policy change); returns the count."""
+    familier = list(Familie.objects.filter(projekt=projekt).only("pk"))
+    for familie in familier:
+        sync_family_grants(familie, reason=reason, acting_user=acting_user)
+    return len(familier)
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def _granted(model, user: Any, action: str):
+    """Ids of the objects of a permission model the user holds `action` on (a subquery)."""
+    name = "familie" if model is FamilieUserObjectPermission else "sagsdel"
+    return model.objects.filter(user_id=user.pk, permission_id=_permission_id(name, action)).values(
+        "content_object_id"
+    )
+
+
+def families_for(user: Any, action: str = VIEW) -> QuerySet[Familie]:
+    """The families the user may see (or change): one indexed subquery; none when anonymous."""
+    if not getattr(user, "is_authenticated", False):
+        return Familie.objects.none()
+    return Familie.objects.filter(pk__in=_granted(FamilieUserObjectPermission, user, action))
+
+
+def sagsdele_for(user: Any, action: str = VIEW) -> QuerySet[Sagsdel]:
+    if not getattr(user, "is_authenticated", False):
+        return Sagsdel.objects.none()
+    return Sagsdel.objects.filter(pk__in=_granted(SagsdelUserObjectPermission, user, action))
+
+
+def sectors_for(user: Any, familie: Familie, action: str = VIEW) -> list[str]:
+    """The sectors of one family whose data the user may see, in the sectors' order."""
+    held = set(sagsdele_for(user, action).filter(familie=familie).values_list("sektor", flat=True))
+    return [sektor for sektor in Sektor.values if sektor in held]
+
+
+def visible(user: Any, action: str, queryset: QuerySet) -> QuerySet:
+    """Filter any queryset of personal data down to what the user may see.
+
+    A model holding a `sagsdel` is partitioned by sector; one holding only a `familie` is
+    family-level data.
+    """
+    model = queryset.model
+    if model is Familie:
+        return queryset.filter(pk__in=families_for(user, action).values("pk"))
+    if model is Sagsdel:
+        return queryset.filter(pk__in=sagsdele_for(user, action).values("pk"))
+    field_names = {f.name for f in model._meta.get_fields()}
+    if "sagsdel" in field_names:
+        return queryset.filter(sagsdel__in=sagsdele_for(user, action).values("pk"))
+    if "familie" in field_names:
+        return queryset.filter(familie__in=families_for(user, action).values("pk"))
+    raise TypeError(f"{model.__name__} holds no family or sector part: no policy applies")
+
+
+def can(user: Any, action: str, obj: Model) -> bool:
+    """May the user do `action` (view/change) on this object? Deny unless a grant says yes."""
+    if obj.pk is None or not getattr(user, "is_authenticated", False):
+        return False
+    return visible(user, action, type(obj).objects.filter(pk=obj.pk)).exists()
+
+
+def get_visible_or_404(
+    user: Any, queryset: QuerySet, *, action: str = VIEW, formaal: str = "", **lookup: Any
+):
+    """The one way a view gets a protected object: missing and forbidden look the same (404).
+
+    A refused attempt on an object that exists is written to the audit log.
+    """
+    try:
+        return visible(user, action, queryset).get(**lookup)
+    except queryset.model.DoesNotExist:
+        target = queryset.filter(**lookup).first()
+        if target is not None:
+            audit.log(
+                user=user,
+                handling=audit.Handling.DENIED,
+                formaal=formaal or audit.Formaal.SAGSBEHANDLING,
+                familie=_familie_id_of(target),
+                objekt=target,
+                detaljer={"action": action},
+            )
+        raise Http404 from None
+
+
+def _familie_id_of(obj: Model) -> int | None:
+    if isinstance(obj, Familie):
+        return obj.pk
+    if hasattr(obj, "familie_id"):
+        return obj.familie_id
+    sagsdel = getattr(obj, "sagsdel", None)
+    return sagsdel.familie_id if sagsdel is not None else None

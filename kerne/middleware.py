@@ -8,7 +8,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from kerne import audit
+
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address as axes sees it (the same configured headers, in order)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 class RequestIdMiddleware:
@@ -20,7 +29,13 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        response = self.get_response(request)
+        token = audit.current_request.set(
+            audit.RequestContext(ip=client_ip(request), request_id=request.request_id)
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            audit.current_request.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
 

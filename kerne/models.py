@@ -1,8 +1,12 @@
-"""Tables of the shared kernel: organisation, staff and their roles per project."""
+"""Tables of the shared kernel: organisation, roles, families, persons, consent, grants, audit."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from kerne.cpr import validate_cpr
 
 
 class Sektor(models.TextChoices):
@@ -87,7 +91,8 @@ class Forvaltning(models.Model):
         Kommune, on_delete=models.PROTECT, related_name="forvaltninger", verbose_name=_("kommune")
     )
     navn = models.CharField(_("navn"), max_length=200)
-    sektor = models.CharField(_("sektor"), max_length=20, choices=Sektor.choices)
+    # Blank for a cross-sector team (the project team): it owns no sector's data.
+    sektor = models.CharField(_("sektor"), max_length=20, choices=Sektor.choices, blank=True)
 
     class Meta:
         verbose_name = _("forvaltning")
@@ -158,3 +163,431 @@ class Projektrolle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bruger} – {self.get_rolle_display()} – {self.projekt}"
+
+
+class Delingsregel(models.Model):
+    """The project's sharing policy: may a role see a sector's data, and on what condition."""
+
+    class Regel(models.TextChoices):
+        ALWAYS = "always", _("Altid")
+        WITH_CONSENT = "with_consent", _("Med samtykke eller hjemmel")
+        NEVER = "never", _("Aldrig")
+
+    projekt = models.ForeignKey(
+        Projekt, on_delete=models.CASCADE, related_name="delingsregler", verbose_name=_("projekt")
+    )
+    rolle = models.CharField(_("rolle"), max_length=20, choices=Rolle.choices)
+    sektor = models.CharField(_("sektor"), max_length=20, choices=Sektor.choices)
+    regel = models.CharField(_("regel"), max_length=20, choices=Regel.choices)
+
+    class Meta:
+        verbose_name = _("delingsregel")
+        verbose_name_plural = _("delingsregler")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["projekt", "rolle", "sektor"], name="delingsregel_unik"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projekt}: {self.get_rolle_display()} / {self.get_sektor_display()}"
+
+
+class Person(models.Model):
+    """A citizen, once per municipality; the same person may belong to two families."""
+
+    class Koen(models.TextChoices):
+        KVINDE = "K", _("Kvinde")
+        MAND = "M", _("Mand")
+
+    kommune = models.ForeignKey(
+        Kommune, on_delete=models.PROTECT, related_name="personer", verbose_name=_("kommune")
+    )
+    # Ten digits without hyphen; never shown unmasked without a logged reveal. NULL, not "",
+    # for a person without a known number, so the uniqueness constraint skips them.
+    cpr = models.CharField(  # noqa: DJ001
+        _("CPR-nummer"), max_length=10, null=True, blank=True, validators=[validate_cpr]
+    )
+    fornavn = models.CharField(_("fornavn"), max_length=100)
+    efternavn = models.CharField(_("efternavn"), max_length=100)
+    foedselsdato = models.DateField(_("fødselsdato"), null=True, blank=True)
+    koen = models.CharField(_("køn"), max_length=1, choices=Koen.choices, blank=True)
+    adresse = models.CharField(_("adresse"), max_length=200, blank=True)
+    postnummer = models.CharField(_("postnummer"), max_length=4, blank=True)
+    by = models.CharField(_("by"), max_length=100, blank=True)
+    # The citizen's own sign-in, for the family portal.
+    bruger = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("bruger"),
+    )
+    oprettet = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering = ["efternavn", "fornavn"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommune", "cpr"],
+                condition=models.Q(cpr__isnull=False),
+                name="person_cpr_unik_pr_kommune",
+            ),
+        ]
+        indexes = [models.Index(fields=["kommune", "efternavn", "fornavn"])]
+
+    def __str__(self) -> str:
+        return self.fulde_navn
+
+    @property
+    def fulde_navn(self) -> str:
+        return f"{self.fornavn} {self.efternavn}"
+
+
+class Familie(models.Model):
+    class Status(models.TextChoices):
+        KLADDE = "kladde", _("Kladde")
+        INDSTILLET = "indstillet", _("Indstillet")
+        PAA_DAGSORDEN = "paa_dagsorden", _("På dagsorden")
+        OPTAGET = "optaget", _("Optaget")
+        AFVIST = "afvist", _("Afvist")
+        VENTELISTE = "venteliste", _("Venteliste")
+        AKTIV = "aktiv", _("Aktiv")
+        AFSLUTTET = "afsluttet", _("Afsluttet")
+
+    projekt = models.ForeignKey(
+        Projekt, on_delete=models.PROTECT, related_name="familier", verbose_name=_("projekt")
+    )
+    betegnelse = models.CharField(
+        _("betegnelse"), max_length=200, help_text=_("Fx 'Familien Jensen'.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.KLADDE
+    )
+    koordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="koordinerede_familier",
+        verbose_name=_("koordinerende sagsbehandler"),
+    )
+    personer = models.ManyToManyField(
+        Person, through="Familiemedlemskab", related_name="familier", verbose_name=_("personer")
+    )
+    oprettet = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("familie")
+        verbose_name_plural = _("familier")
+        ordering = ["betegnelse", "pk"]
+        indexes = [
+            models.Index(fields=["projekt", "status"]),
+            models.Index(fields=["koordinator", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.betegnelse
+
+
+class Familiemedlemskab(models.Model):
+    """A person's membership of a family, over time."""
+
+    class Rolle(models.TextChoices):
+        VOKSEN = "voksen", _("Voksen")
+        BARN = "barn", _("Barn")
+
+    class Relation(models.TextChoices):
+        MOR = "mor", _("Mor")
+        FAR = "far", _("Far")
+        FORAELDER = "foraelder", _("Forælder")
+        STEDFORAELDER = "stedforaelder", _("Stedforælder")
+        PARTNER = "partner", _("Partner")
+        BARN = "barn", _("Barn")
+        PLEJEBARN = "plejebarn", _("Plejebarn")
+        ANDEN = "anden", _("Anden")
+
+    familie = models.ForeignKey(
+        Familie, on_delete=models.PROTECT, related_name="medlemskaber", verbose_name=_("familie")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="medlemskaber", verbose_name=_("person")
+    )
+    rolle = models.CharField(_("rolle"), max_length=10, choices=Rolle.choices)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    foraeldremyndighed = models.BooleanField(_("forældremyndighed"), default=False)
+    fra = models.DateField(_("fra"))
+    til = models.DateField(_("til"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("familiemedlemskab")
+        verbose_name_plural = _("familiemedlemskaber")
+        ordering = ["rolle", "person__foedselsdato"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["familie", "person"],
+                condition=models.Q(til__isnull=True),
+                name="familiemedlemskab_et_aktivt",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(til__isnull=True) | models.Q(til__gte=models.F("fra")),
+                name="familiemedlemskab_til_efter_fra",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} i {self.familie}"
+
+
+class Sagsdel(models.Model):
+    """One family's data in one sector: the object every sector grant is given on."""
+
+    familie = models.ForeignKey(
+        Familie, on_delete=models.PROTECT, related_name="sagsdele", verbose_name=_("familie")
+    )
+    sektor = models.CharField(_("sektor"), max_length=20, choices=Sektor.choices)
+
+    class Meta:
+        verbose_name = _("sagsdel")
+        verbose_name_plural = _("sagsdele")
+        constraints = [
+            models.UniqueConstraint(fields=["familie", "sektor"], name="sagsdel_unik"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.familie} – {self.get_sektor_display()}"
+
+
+class Afdelingssag(models.Model):
+    """A department's own case on the family: the fact that gives its case worker access."""
+
+    familie = models.ForeignKey(
+        Familie, on_delete=models.PROTECT, related_name="afdelingssager", verbose_name=_("familie")
+    )
+    forvaltning = models.ForeignKey(
+        Forvaltning,
+        on_delete=models.PROTECT,
+        related_name="sager",
+        verbose_name=_("forvaltning"),
+    )
+    sagsbehandler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="afdelingssager",
+        verbose_name=_("sagsbehandler"),
+    )
+    aabnet = models.DateField(_("åbnet"))
+    lukket = models.DateField(_("lukket"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("afdelingssag")
+        verbose_name_plural = _("afdelingssager")
+        indexes = [models.Index(fields=["familie", "lukket"])]
+
+    def __str__(self) -> str:
+        return f"{self.forvaltning}: {self.familie}"
+
+
+class Samtykke(models.Model):
+    """Consent: a person lets these sectors' data go to these departments, for a purpose."""
+
+    familie = models.ForeignKey(
+        Familie, on_delete=models.PROTECT, related_name="samtykker", verbose_name=_("familie")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="samtykker", verbose_name=_("givet af")
+    )
+    sektorer = models.JSONField(_("sektorer"), default=list)
+    modtagere = models.ManyToManyField(
+        Forvaltning, related_name="modtagne_samtykker", verbose_name=_("modtagere")
+    )
+    formaal = models.CharField(_("formål"), max_length=500)
+    gyldig_fra = models.DateField(_("gyldig fra"))
+    gyldig_til = models.DateField(_("gyldig til"), null=True, blank=True)
+    registreret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registreret af"),
+    )
+    registreret = models.DateTimeField(_("registreret"), auto_now_add=True)
+    tilbagekaldt = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    tilbagekaldt_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tilbagekaldt af"),
+    )
+    tilbagekaldelse_note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+        ordering = ["-gyldig_fra", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gyldig_til__isnull=True)
+                | models.Q(gyldig_til__gte=models.F("gyldig_fra")),
+                name="samtykke_til_efter_fra",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.formaal}"
+
+    def is_valid_on(self, day) -> bool:
+        return (
+            self.tilbagekaldt is None
+            and self.gyldig_fra <= day
+            and (self.gyldig_til is None or day <= self.gyldig_til)
+        )
+
+
+class Hjemmel(models.Model):
+    """A recorded legal basis letting a sector's data of one family go to a department."""
+
+    familie = models.ForeignKey(
+        Familie, on_delete=models.PROTECT, related_name="hjemler", verbose_name=_("familie")
+    )
+    sektor = models.CharField(_("sektor"), max_length=20, choices=Sektor.choices)
+    modtager = models.ForeignKey(
+        Forvaltning, on_delete=models.PROTECT, related_name="+", verbose_name=_("modtager")
+    )
+    paragraf = models.CharField(_("lovhjemmel"), max_length=200, help_text=_("Fx SEL § 49 b."))
+    note = models.TextField(_("note"), blank=True)
+    gyldig_fra = models.DateField(_("gyldig fra"))
+    gyldig_til = models.DateField(_("gyldig til"), null=True, blank=True)
+    registreret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registreret = models.DateTimeField(_("registreret"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hjemmel")
+        verbose_name_plural = _("hjemler")
+
+    def __str__(self) -> str:
+        return f"{self.paragraf} ({self.get_sektor_display()} → {self.modtager})"
+
+    def is_valid_on(self, day) -> bool:
+        return self.gyldig_fra <= day and (self.gyldig_til is None or day <= self.gyldig_til)
+
+
+class EksplicitAdgang(models.Model):
+    """A grant given by hand, beyond the rules: who gave it, why, and until when."""
+
+    class Tilladelse(models.TextChoices):
+        VIEW = "view", _("Se")
+        CHANGE = "change", _("Se og ændre")
+
+    familie = models.ForeignKey(
+        Familie, on_delete=models.PROTECT, related_name="eksplicitte_adgange"
+    )
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="eksplicitte_adgange"
+    )
+    # Blank: the family level only (members, status), no sector's data.
+    sektor = models.CharField(_("sektor"), max_length=20, choices=Sektor.choices, blank=True)
+    tilladelse = models.CharField(_("tilladelse"), max_length=10, choices=Tilladelse.choices)
+    begrundelse = models.CharField(_("begrundelse"), max_length=500)
+    gyldig_til = models.DateField(_("gyldig til"))
+    givet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    givet = models.DateTimeField(_("givet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eksplicit adgang")
+        verbose_name_plural = _("eksplicitte adgange")
+
+    def __str__(self) -> str:
+        return f"{self.bruger} → {self.familie} ({self.get_tilladelse_display()})"
+
+
+class FamilieUserObjectPermission(UserObjectPermissionBase):
+    """Guardian grants on Familie, with a real foreign key so filtering is one indexed join."""
+
+    content_object = models.ForeignKey(Familie, on_delete=models.CASCADE)
+
+
+class FamilieGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Familie, on_delete=models.CASCADE)
+
+
+class SagsdelUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Sagsdel, on_delete=models.CASCADE)
+
+
+class SagsdelGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Sagsdel, on_delete=models.CASCADE)
+
+
+class Adgangslog(models.Model):
+    """The audit log: append-only (no update path here; a trigger refuses it on PostgreSQL).
+
+    Ids, not foreign keys: the log must outlive what it tells about and never be rewritten
+    by a cascade. No CPR number in clear text ever goes in here.
+    """
+
+    class Handling(models.TextChoices):
+        READ = "read", _("Læsning")
+        CREATE = "create", _("Oprettelse")
+        CHANGE = "change", _("Ændring")
+        DELETE = "delete", _("Sletning")
+        EXPORT = "export", _("Udtræk")
+        PDF = "pdf", _("PDF")
+        CPR_REVEAL = "cpr_reveal", _("Visning af CPR-nummer")
+        DENIED = "denied", _("Afvist adgang")
+        GRANTS = "grants", _("Ændrede adgange")
+
+    class Formaal(models.TextChoices):
+        SAGSBEHANDLING = "sagsbehandling", _("Sagsbehandling")
+        VISITATION = "visitation", _("Visitation")
+        REGISTRERING = "registrering", _("Registrering")
+        RAPPORT = "rapport", _("Rapportering")
+        SUPPORT = "support", _("Support og drift")
+        TILSYN = "tilsyn", _("Tilsyn og databeskyttelse")
+
+    tidspunkt = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    bruger_id = models.BigIntegerField(_("bruger-id"), null=True, blank=True)
+    brugernavn = models.CharField(_("brugernavn"), max_length=150, blank=True)
+    handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices)
+    formaal = models.CharField(_("formål"), max_length=20, choices=Formaal.choices)
+    projekt_id = models.BigIntegerField(_("projekt-id"), null=True, blank=True)
+    familie_id = models.BigIntegerField(_("familie-id"), null=True, blank=True)
+    person_id = models.BigIntegerField(_("person-id"), null=True, blank=True)
+    sektor = models.CharField(_("sektor"), max_length=20, choices=Sektor.choices, blank=True)
+    objekt_type = models.CharField(_("objekttype"), max_length=60, blank=True)
+    objekt_id = models.CharField(_("objekt-id"), max_length=60, blank=True)
+    ip = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+    request_id = models.CharField(_("request-id"), max_length=64, blank=True)
+    detaljer = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("adgangslog")
+        verbose_name_plural = _("adgangslog")
+        ordering = ["-tidspunkt", "-pk"]
+        indexes = [
+            models.Index(fields=["familie_id", "tidspunkt"]),
+            models.Index(fields=["person_id", "tidspunkt"]),
+            models.Index(fields=["bruger_id", "tidspunkt"]),
+            models.Index(fields=["projekt_id", "tidspunkt"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tidspunkt:%Y-%m-%d %H:%M} {self.brugernavn} {self.handling}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Adgangslog rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Adgangslog rows are append-only.")

@@ -1,17 +1,67 @@
-"""Writes of the shared kernel: one business action per function, in one transaction."""
+"""Writes of the shared kernel: one business action per function, in one transaction.
+
+Each takes the acting user, checks permission through kerne.adgang, validates, saves, writes
+the audit row and re-derives the grants a changed fact affects.
+"""
+
+from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kerne.models import Projekt
+from kerne import adgang, audit, cpr
+from kerne.models import (
+    Afdelingssag,
+    Delingsregel,
+    EksplicitAdgang,
+    Familie,
+    Familiemedlemskab,
+    Forvaltning,
+    Hjemmel,
+    Kommune,
+    Person,
+    Projekt,
+    Projektrolle,
+    Rolle,
+    Samtykke,
+    Sektor,
+)
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
+Formaal = audit.Formaal
+Handling = audit.Handling
+
+
+def _roles(user: Any, projekt: Projekt) -> list[str]:
+    return adgang.roles_in(user, projekt)
+
+
+def _require_role(user: Any, projekt: Projekt, *roller: str) -> None:
+    if not set(roller) & set(_roles(user, projekt)):
+        raise PermissionDenied
+
+
+def _require_change(user: Any, familie: Familie) -> None:
+    """The family's case manager (or another holder of change), or the project leader."""
+    if adgang.can(user, adgang.CHANGE, familie):
+        return
+    _require_role(user, familie.projekt, Rolle.PROJEKTLEDER)
+    if not adgang.can(user, adgang.VIEW, familie):
+        raise PermissionDenied
+
+
+# --- Accounts ---------------------------------------------------------------------------------
 
 
 def lockouts_for_project(*, projekt: Projekt | None) -> QuerySet[AccessAttempt]:
@@ -23,10 +73,502 @@ def lockouts_for_project(*, projekt: Projekt | None) -> QuerySet[AccessAttempt]:
 
 
 @transaction.atomic
-def account_unlock(*, acting_user: AbstractBaseUser, projekt: Projekt, attempt_id: int) -> str:
+def account_unlock(*, acting_user: Any, projekt: Projekt, attempt_id: int) -> str:
     """Remove the failed attempts that lock a user of the project; returns the username."""
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
     attempt = lockouts_for_project(projekt=projekt).select_for_update().get(pk=attempt_id)
     username = attempt.username
     AccessAttempt.objects.filter(username=username).delete()
-    logger.info("Account %s unlocked by user id %s", username, acting_user.pk)
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SUPPORT,
+        projekt_id=projekt.pk,
+        detaljer={"unlocked_username": username},
+    )
     return username
+
+
+# --- Families and persons ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def familie_opret(
+    *, acting_user: Any, projekt: Projekt, betegnelse: str, status: str = Familie.Status.KLADDE
+) -> Familie:
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER, Rolle.KOORDINATOR, Rolle.SAGSBEHANDLER)
+    familie = Familie(projekt=projekt, betegnelse=betegnelse.strip(), status=status)
+    familie.full_clean()
+    familie.save()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CREATE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=familie,
+        objekt=familie,
+    )
+    adgang.sync_family_grants(familie, reason="familie_opret", acting_user=acting_user)
+    return familie
+
+
+@transaction.atomic
+def person_registrer(
+    *,
+    acting_user: Any,
+    kommune: Kommune,
+    cpr_nummer: str | None,
+    fornavn: str,
+    efternavn: str,
+    adresse: str = "",
+    postnummer: str = "",
+    by: str = "",
+) -> tuple[Person, bool]:
+    """Register a person, or find the one already registered with that CPR number.
+
+    Returns (person, created). A CPR number is never registered twice in a municipality.
+    """
+    if (
+        not Projektrolle.objects.filter(bruger=acting_user, projekt__kommune=kommune)
+        .exclude(rolle__in=[Rolle.BORGER, Rolle.EVALUATOR])
+        .exists()
+    ):
+        raise PermissionDenied
+    digits = None
+    if cpr_nummer:
+        try:
+            digits = cpr.normalise(cpr_nummer)
+        except ValidationError as error:
+            raise ValidationError({"cpr": error.messages}) from None
+        existing = Person.objects.select_for_update().filter(kommune=kommune, cpr=digits).first()
+        if existing is not None:
+            return existing, False
+    person = Person(
+        kommune=kommune,
+        cpr=digits,
+        fornavn=fornavn.strip(),
+        efternavn=efternavn.strip(),
+        adresse=adresse.strip(),
+        postnummer=postnummer.strip(),
+        by=by.strip(),
+        foedselsdato=cpr.birth_date(digits) if digits else None,
+        koen=cpr.sex(digits) if digits else "",
+    )
+    person.full_clean()
+    person.save()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CREATE,
+        formaal=Formaal.SAGSBEHANDLING,
+        person=person,
+        objekt=person,
+    )
+    return person, True
+
+
+@transaction.atomic
+def medlem_tilfoej(
+    *,
+    acting_user: Any,
+    familie: Familie,
+    person: Person,
+    rolle: str,
+    relation: str,
+    foraeldremyndighed: bool = False,
+    fra: date | None = None,
+) -> Familiemedlemskab:
+    """Add a person to a family; a child of separated parents may belong to two families."""
+    _require_change(acting_user, familie)
+    if person.kommune_id != familie.projekt.kommune_id:
+        raise ValidationError({"person": _("Personen hører til en anden kommune.")})
+    if familie.medlemskaber.filter(person=person, til__isnull=True).exists():
+        raise ValidationError({"person": _("Personen er allerede medlem af familien.")})
+    medlemskab = Familiemedlemskab(
+        familie=familie,
+        person=person,
+        rolle=rolle,
+        relation=relation,
+        foraeldremyndighed=foraeldremyndighed,
+        fra=fra or timezone.localdate(),
+    )
+    medlemskab.full_clean()
+    medlemskab.save()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=familie,
+        person=person,
+        objekt=medlemskab,
+    )
+    return medlemskab
+
+
+@transaction.atomic
+def koordinator_tildel(*, acting_user: Any, familie: Familie, koordinator: Any) -> Familie:
+    _require_role(acting_user, familie.projekt, Rolle.PROJEKTLEDER)
+    if Rolle.KOORDINATOR not in _roles(koordinator, familie.projekt):
+        raise ValidationError(
+            {"koordinator": _("Den valgte bruger er ikke koordinerende sagsbehandler i projektet.")}
+        )
+    familie.koordinator = koordinator
+    familie.save(update_fields=["koordinator"])
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=familie,
+        objekt=familie,
+        detaljer={"koordinator_id": koordinator.pk},
+    )
+    adgang.sync_family_grants(familie, reason="koordinator_tildel", acting_user=acting_user)
+    return familie
+
+
+@transaction.atomic
+def afdelingssag_aabn(
+    *,
+    acting_user: Any,
+    familie: Familie,
+    forvaltning: Forvaltning,
+    sagsbehandler: Any = None,
+    aabnet: date | None = None,
+) -> Afdelingssag:
+    """Record that a department has a case on the family (it gives its case worker access)."""
+    medarbejder = getattr(acting_user, "medarbejder", None)
+    is_own_department = medarbejder is not None and medarbejder.forvaltning_id == forvaltning.pk
+    if not is_own_department:
+        _require_role(acting_user, familie.projekt, Rolle.PROJEKTLEDER)
+    if forvaltning.kommune_id != familie.projekt.kommune_id:
+        raise ValidationError({"forvaltning": _("Forvaltningen hører til en anden kommune.")})
+    sag = Afdelingssag(
+        familie=familie,
+        forvaltning=forvaltning,
+        sagsbehandler=sagsbehandler,
+        aabnet=aabnet or timezone.localdate(),
+    )
+    sag.full_clean()
+    sag.save()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CREATE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=familie,
+        sektor=forvaltning.sektor,
+        objekt=sag,
+    )
+    adgang.sync_family_grants(familie, reason="afdelingssag_aabn", acting_user=acting_user)
+    return sag
+
+
+@transaction.atomic
+def afdelingssag_luk(*, acting_user: Any, sag: Afdelingssag, lukket: date | None = None) -> None:
+    medarbejder = getattr(acting_user, "medarbejder", None)
+    if medarbejder is None or medarbejder.forvaltning_id != sag.forvaltning_id:
+        _require_role(acting_user, sag.familie.projekt, Rolle.PROJEKTLEDER)
+    sag.lukket = lukket or timezone.localdate()
+    sag.full_clean()
+    sag.save(update_fields=["lukket"])
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=sag.familie,
+        sektor=sag.forvaltning.sektor,
+        objekt=sag,
+    )
+    adgang.sync_family_grants(sag.familie, reason="afdelingssag_luk", acting_user=acting_user)
+
+
+# --- Consent and legal basis -----------------------------------------------------------------
+
+
+@transaction.atomic
+def samtykke_registrer(
+    *,
+    acting_user: Any,
+    familie: Familie,
+    person: Person,
+    sektorer: Iterable[str],
+    modtagere: Iterable[Forvaltning],
+    formaal: str,
+    gyldig_fra: date,
+    gyldig_til: date | None = None,
+) -> Samtykke:
+    """Record a consent; the grants it gives take effect in the same transaction."""
+    _require_change(acting_user, familie)
+    sektorer = sorted(set(sektorer))
+    modtagere = list(modtagere)
+    errors: dict[str, list[str]] = {}
+    is_adult_member = familie.medlemskaber.filter(
+        person=person, rolle=Familiemedlemskab.Rolle.VOKSEN, til__isnull=True
+    ).exists()
+    if not is_adult_member and not _is_youth_over_15(person):
+        errors["person"] = [
+            _("Samtykket skal gives af en voksen i familien eller en ung over 15 år.")
+        ]
+    if not sektorer or not set(sektorer) <= set(Sektor.values):
+        errors["sektorer"] = [_("Vælg mindst én sektor, hvis data samtykket omfatter.")]
+    if not modtagere:
+        errors["modtagere"] = [_("Vælg mindst én forvaltning, der må modtage data.")]
+    elif any(m.kommune_id != familie.projekt.kommune_id for m in modtagere):
+        errors["modtagere"] = [_("Modtagerne skal høre til familiens kommune.")]
+    if errors:
+        raise ValidationError(errors)
+    samtykke = Samtykke(
+        familie=familie,
+        person=person,
+        sektorer=sektorer,
+        formaal=formaal.strip(),
+        gyldig_fra=gyldig_fra,
+        gyldig_til=gyldig_til,
+        registreret_af=acting_user,
+    )
+    samtykke.full_clean()
+    samtykke.save()
+    samtykke.modtagere.set(modtagere)
+    audit.log(
+        user=acting_user,
+        handling=Handling.CREATE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=familie,
+        person=person,
+        objekt=samtykke,
+        detaljer={"sektorer": sektorer, "modtagere": [m.pk for m in modtagere]},
+    )
+    adgang.sync_family_grants(familie, reason="samtykke_registrer", acting_user=acting_user)
+    return samtykke
+
+
+def _is_youth_over_15(person: Person) -> bool:
+    if person.foedselsdato is None:
+        return False
+    today = timezone.localdate()
+    age = today.year - person.foedselsdato.year
+    if (today.month, today.day) < (person.foedselsdato.month, person.foedselsdato.day):
+        age -= 1
+    return age >= 15
+
+
+@transaction.atomic
+def samtykke_tilbagekald(*, acting_user: Any, samtykke: Samtykke, note: str = "") -> Samtykke:
+    """Withdraw a consent: every grant that rested on it goes at once, in this transaction."""
+    samtykke = (
+        Samtykke.objects.select_for_update().select_related("familie__projekt").get(pk=samtykke.pk)
+    )
+    _require_change(acting_user, samtykke.familie)
+    if samtykke.tilbagekaldt is not None:
+        raise ValidationError(_("Samtykket er allerede tilbagekaldt."))
+    samtykke.tilbagekaldt = timezone.now()
+    samtykke.tilbagekaldt_af = acting_user
+    samtykke.tilbagekaldelse_note = note.strip()
+    samtykke.full_clean()
+    samtykke.save(update_fields=["tilbagekaldt", "tilbagekaldt_af", "tilbagekaldelse_note"])
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=samtykke.familie,
+        person=samtykke.person_id,
+        objekt=samtykke,
+        detaljer={"withdrawn": True},
+    )
+    adgang.sync_family_grants(
+        samtykke.familie, reason="samtykke_tilbagekald", acting_user=acting_user
+    )
+    return samtykke
+
+
+@transaction.atomic
+def hjemmel_registrer(
+    *,
+    acting_user: Any,
+    familie: Familie,
+    sektor: str,
+    modtager: Forvaltning,
+    paragraf: str,
+    note: str = "",
+    gyldig_fra: date,
+    gyldig_til: date | None = None,
+) -> Hjemmel:
+    _require_role(acting_user, familie.projekt, Rolle.PROJEKTLEDER)
+    hjemmel = Hjemmel(
+        familie=familie,
+        sektor=sektor,
+        modtager=modtager,
+        paragraf=paragraf.strip(),
+        note=note.strip(),
+        gyldig_fra=gyldig_fra,
+        gyldig_til=gyldig_til,
+        registreret_af=acting_user,
+    )
+    hjemmel.full_clean()
+    hjemmel.save()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CREATE,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=familie,
+        sektor=sektor,
+        objekt=hjemmel,
+    )
+    adgang.sync_family_grants(familie, reason="hjemmel_registrer", acting_user=acting_user)
+    return hjemmel
+
+
+@transaction.atomic
+def eksplicit_adgang_giv(
+    *,
+    acting_user: Any,
+    familie: Familie,
+    bruger: Any,
+    tilladelse: str,
+    begrundelse: str,
+    gyldig_til: date,
+    sektor: str = "",
+) -> EksplicitAdgang:
+    """A grant by hand beyond the rules, always with a reason and an end date."""
+    _require_role(acting_user, familie.projekt, Rolle.PROJEKTLEDER)
+    if gyldig_til < timezone.localdate():
+        raise ValidationError({"gyldig_til": _("Slutdatoen må ikke ligge i fortiden.")})
+    grant = EksplicitAdgang(
+        familie=familie,
+        bruger=bruger,
+        sektor=sektor,
+        tilladelse=tilladelse,
+        begrundelse=begrundelse.strip(),
+        gyldig_til=gyldig_til,
+        givet_af=acting_user,
+    )
+    grant.full_clean()
+    grant.save()
+    adgang.sync_family_grants(familie, reason="eksplicit_adgang_giv", acting_user=acting_user)
+    return grant
+
+
+# --- Project configuration --------------------------------------------------------------------
+
+
+@transaction.atomic
+def delingsregel_saet(
+    *, acting_user: Any, projekt: Projekt, rolle: str, sektor: str, regel: str
+) -> Delingsregel:
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
+    delingsregel, _created = Delingsregel.objects.update_or_create(
+        projekt=projekt, rolle=rolle, sektor=sektor, defaults={"regel": regel}
+    )
+    delingsregel.full_clean()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SUPPORT,
+        projekt_id=projekt.pk,
+        objekt=delingsregel,
+        detaljer={"rolle": rolle, "sektor": sektor, "regel": regel},
+    )
+    adgang.sync_project_grants(projekt, reason="delingsregel_saet", acting_user=acting_user)
+    return delingsregel
+
+
+@transaction.atomic
+def projektrolle_tildel(*, acting_user: Any, projekt: Projekt, bruger: Any, rolle: str) -> None:
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
+    Projektrolle.objects.get_or_create(bruger=bruger, projekt=projekt, rolle=rolle)
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SUPPORT,
+        projekt_id=projekt.pk,
+        detaljer={"bruger_id": bruger.pk, "rolle": rolle, "tildelt": True},
+    )
+    adgang.sync_project_grants(projekt, reason="projektrolle_tildel", acting_user=acting_user)
+
+
+@transaction.atomic
+def projektrolle_fjern(*, acting_user: Any, projekt: Projekt, bruger: Any, rolle: str) -> None:
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
+    Projektrolle.objects.filter(bruger=bruger, projekt=projekt, rolle=rolle).delete()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SUPPORT,
+        projekt_id=projekt.pk,
+        detaljer={"bruger_id": bruger.pk, "rolle": rolle, "tildelt": False},
+    )
+    adgang.sync_project_grants(projekt, reason="projektrolle_fjern", acting_user=acting_user)
+
+
+# --- CPR reveal and duplicate persons ---------------------------------------------------------
+
+
+@transaction.atomic
+def cpr_reveal(*, acting_user: Any, person: Person, familie: Familie) -> str:
+    """The full CPR number for a user with a need; the reveal itself is logged."""
+    if (
+        not adgang.can(acting_user, adgang.VIEW, familie)
+        or not familie.medlemskaber.filter(person=person).exists()
+    ):
+        raise PermissionDenied
+    audit.log(
+        user=acting_user,
+        handling=Handling.CPR_REVEAL,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=familie,
+        person=person,
+        objekt=person,
+    )
+    return cpr.format(person.cpr) if person.cpr else ""
+
+
+@transaction.atomic
+def person_flet(*, acting_user: Any, behold: Person, dublet: Person) -> Person:
+    """Merge a duplicate into the person kept: every row pointing at it moves over.
+
+    Generic over related objects, so data added by later apps moves too; nothing is lost.
+    """
+    if behold.pk == dublet.pk:
+        raise ValidationError(_("Vælg to forskellige personer."))
+    if behold.kommune_id != dublet.kommune_id:
+        raise ValidationError(_("Personerne hører til forskellige kommuner."))
+    if not Projektrolle.objects.filter(
+        bruger=acting_user, projekt__kommune_id=behold.kommune_id, rolle=Rolle.PROJEKTLEDER
+    ).exists():
+        raise PermissionDenied
+    if behold.cpr and dublet.cpr and behold.cpr != dublet.cpr:
+        raise ValidationError(
+            _("Personerne har forskellige CPR-numre og kan ikke være den samme person.")
+        )
+    behold, dublet = (
+        Person.objects.select_for_update().get(pk=behold.pk),
+        Person.objects.select_for_update().get(pk=dublet.pk),
+    )
+    moved: dict[str, int] = {}
+    for relation in Person._meta.related_objects:
+        if relation.one_to_many or relation.one_to_one:
+            model = relation.related_model
+            field = relation.field.name
+            rows = model._default_manager.filter(**{field: dublet})
+            if model is Familiemedlemskab:
+                # The kept person may already be in the same family: keep one membership.
+                rows.filter(familie__in=behold.medlemskaber.values("familie")).delete()
+            moved[model._meta.label_lower] = rows.update(**{field: behold})
+    for name in ("cpr", "foedselsdato", "koen", "adresse", "postnummer", "by", "bruger_id"):
+        if not getattr(behold, name) and getattr(dublet, name):
+            setattr(behold, name, getattr(dublet, name))
+    dublet_id = dublet.pk
+    dublet_cpr, dublet.cpr, dublet.bruger_id = dublet.cpr, None, None
+    dublet.save(update_fields=["cpr", "bruger"])
+    behold.cpr = behold.cpr or dublet_cpr
+    behold.full_clean()
+    behold.save()
+    dublet.delete()
+    audit.log(
+        user=acting_user,
+        handling=Handling.CHANGE,
+        formaal=Formaal.SUPPORT,
+        person=behold,
+        objekt=behold,
+        detaljer={"merged_person_id": dublet_id, "moved": moved},
+    )
+    for familie in Familie.objects.filter(medlemskaber__person=behold).distinct():
+        adgang.sync_family_grants(familie, reason="person_flet", acting_user=acting_user)
+    return behold

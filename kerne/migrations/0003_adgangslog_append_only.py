@@ -1,0 +1,42 @@
+"""On PostgreSQL a trigger refuses UPDATE and DELETE on the audit log."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION kerne_adgangslog_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'kerne_adgangslog is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER kerne_adgangslog_append_only
+    BEFORE UPDATE OR DELETE ON kerne_adgangslog
+    FOR EACH ROW EXECUTE FUNCTION kerne_adgangslog_append_only();
+
+CREATE TRIGGER kerne_adgangslog_no_truncate
+    BEFORE TRUNCATE ON kerne_adgangslog
+    FOR EACH STATEMENT EXECUTE FUNCTION kerne_adgangslog_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS kerne_adgangslog_no_truncate ON kerne_adgangslog;
+DROP TRIGGER IF EXISTS kerne_adgangslog_append_only ON kerne_adgangslog;
+DROP FUNCTION IF EXISTS kerne_adgangslog_append_only();
+"""
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def uninstall(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("kerne", "0002_familier_personer_samtykke_adgang")]
+
+    operations = [migrations.RunPython(install, uninstall)]
