@@ -5,8 +5,9 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION kerne_adgangslog_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'kerne_adgangslog is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING
+        MESSAGE = 'kerne_adgangslog is append-only: ' || TG_OP || ' refused',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 
