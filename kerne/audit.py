@@ -59,3 +59,26 @@ def log(
         request_id=context.request_id if context else "",
         detaljer=detaljer or {},
     )
+
+
+def log_reads(
+    *, user: Any, familie_ids: list[int], formaal: str, objekt_type: str = "kerne.familie"
+) -> None:
+    """One READ row per family shown on a list page or API page, in one insert."""
+    if not familie_ids:
+        return
+    context = current_request.get()
+    Adgangslog.objects.bulk_create(
+        Adgangslog(
+            bruger_id=user.pk,
+            brugernavn=user.get_username(),
+            handling=Handling.READ,
+            formaal=formaal,
+            familie_id=familie_id,
+            objekt_type=objekt_type,
+            objekt_id=str(familie_id),
+            ip=context.ip if context else None,
+            request_id=context.request_id if context else "",
+        )
+        for familie_id in familie_ids
+    )

@@ -8,297 +8,915 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('kerne', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("kerne", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='forvaltning',
-            name='sektor',
-            field=models.CharField(blank=True, choices=[('beskaeftigelse', 'Beskæftigelse'), ('boern_familie', 'Børn og familie'), ('voksen_social', 'Voksen/social'), ('sundhed', 'Sundhed'), ('skole_dagtilbud', 'Skole og dagtilbud')], max_length=20, verbose_name='sektor'),
+            model_name="forvaltning",
+            name="sektor",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("beskaeftigelse", "Beskæftigelse"),
+                    ("boern_familie", "Børn og familie"),
+                    ("voksen_social", "Voksen/social"),
+                    ("sundhed", "Sundhed"),
+                    ("skole_dagtilbud", "Skole og dagtilbud"),
+                ],
+                max_length=20,
+                verbose_name="sektor",
+            ),
         ),
         migrations.CreateModel(
-            name='Adgangslog',
+            name="Adgangslog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tidspunkt', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='tidspunkt')),
-                ('bruger_id', models.BigIntegerField(blank=True, null=True, verbose_name='bruger-id')),
-                ('brugernavn', models.CharField(blank=True, max_length=150, verbose_name='brugernavn')),
-                ('handling', models.CharField(choices=[('read', 'Læsning'), ('create', 'Oprettelse'), ('change', 'Ændring'), ('delete', 'Sletning'), ('export', 'Udtræk'), ('pdf', 'PDF'), ('cpr_reveal', 'Visning af CPR-nummer'), ('denied', 'Afvist adgang'), ('grants', 'Ændrede adgange')], max_length=20, verbose_name='handling')),
-                ('formaal', models.CharField(choices=[('sagsbehandling', 'Sagsbehandling'), ('visitation', 'Visitation'), ('registrering', 'Registrering'), ('rapport', 'Rapportering'), ('support', 'Support og drift'), ('tilsyn', 'Tilsyn og databeskyttelse')], max_length=20, verbose_name='formål')),
-                ('projekt_id', models.BigIntegerField(blank=True, null=True, verbose_name='projekt-id')),
-                ('familie_id', models.BigIntegerField(blank=True, null=True, verbose_name='familie-id')),
-                ('person_id', models.BigIntegerField(blank=True, null=True, verbose_name='person-id')),
-                ('sektor', models.CharField(blank=True, choices=[('beskaeftigelse', 'Beskæftigelse'), ('boern_familie', 'Børn og familie'), ('voksen_social', 'Voksen/social'), ('sundhed', 'Sundhed'), ('skole_dagtilbud', 'Skole og dagtilbud')], max_length=20, verbose_name='sektor')),
-                ('objekt_type', models.CharField(blank=True, max_length=60, verbose_name='objekttype')),
-                ('objekt_id', models.CharField(blank=True, max_length=60, verbose_name='objekt-id')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-adresse')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request-id')),
-                ('detaljer', models.JSONField(blank=True, default=dict, verbose_name='detaljer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tidspunkt",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="tidspunkt"
+                    ),
+                ),
+                (
+                    "bruger_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="bruger-id"),
+                ),
+                (
+                    "brugernavn",
+                    models.CharField(blank=True, max_length=150, verbose_name="brugernavn"),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("read", "Læsning"),
+                            ("create", "Oprettelse"),
+                            ("change", "Ændring"),
+                            ("delete", "Sletning"),
+                            ("export", "Udtræk"),
+                            ("pdf", "PDF"),
+                            ("cpr_reveal", "Visning af CPR-nummer"),
+                            ("denied", "Afvist adgang"),
+                            ("grants", "Ændrede adgange"),
+                        ],
+                        max_length=20,
+                        verbose_name="handling",
+                    ),
+                ),
+                (
+                    "formaal",
+                    models.CharField(
+                        choices=[
+                            ("sagsbehandling", "Sagsbehandling"),
+                            ("visitation", "Visitation"),
+                            ("registrering", "Registrering"),
+                            ("rapport", "Rapportering"),
+                            ("support", "Support og drift"),
+                            ("tilsyn", "Tilsyn og databeskyttelse"),
+                        ],
+                        max_length=20,
+                        verbose_name="formål",
+                    ),
+                ),
+                (
+                    "projekt_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="projekt-id"),
+                ),
+                (
+                    "familie_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="familie-id"),
+                ),
+                (
+                    "person_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="person-id"),
+                ),
+                (
+                    "sektor",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("beskaeftigelse", "Beskæftigelse"),
+                            ("boern_familie", "Børn og familie"),
+                            ("voksen_social", "Voksen/social"),
+                            ("sundhed", "Sundhed"),
+                            ("skole_dagtilbud", "Skole og dagtilbud"),
+                        ],
+                        max_length=20,
+                        verbose_name="sektor",
+                    ),
+                ),
+                (
+                    "objekt_type",
+                    models.CharField(blank=True, max_length=60, verbose_name="objekttype"),
+                ),
+                (
+                    "objekt_id",
+                    models.CharField(blank=True, max_length=60, verbose_name="objekt-id"),
+                ),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP-adresse"),
+                ),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="request-id"),
+                ),
+                ("detaljer", models.JSONField(blank=True, default=dict, verbose_name="detaljer")),
             ],
             options={
-                'verbose_name': 'adgangslog',
-                'verbose_name_plural': 'adgangslog',
-                'ordering': ['-tidspunkt', '-pk'],
-                'indexes': [models.Index(fields=['familie_id', 'tidspunkt'], name='kerne_adgan_familie_ed0484_idx'), models.Index(fields=['person_id', 'tidspunkt'], name='kerne_adgan_person__6deea8_idx'), models.Index(fields=['bruger_id', 'tidspunkt'], name='kerne_adgan_bruger__8ca813_idx'), models.Index(fields=['projekt_id', 'tidspunkt'], name='kerne_adgan_projekt_33fede_idx')],
+                "verbose_name": "adgangslog",
+                "verbose_name_plural": "adgangslog",
+                "ordering": ["-tidspunkt", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["familie_id", "tidspunkt"], name="kerne_adgan_familie_ed0484_idx"
+                    ),
+                    models.Index(
+                        fields=["person_id", "tidspunkt"], name="kerne_adgan_person__6deea8_idx"
+                    ),
+                    models.Index(
+                        fields=["bruger_id", "tidspunkt"], name="kerne_adgan_bruger__8ca813_idx"
+                    ),
+                    models.Index(
+                        fields=["projekt_id", "tidspunkt"], name="kerne_adgan_projekt_33fede_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Familie',
+            name="Familie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('betegnelse', models.CharField(help_text="Fx 'Familien Jensen'.", max_length=200, verbose_name='betegnelse')),
-                ('status', models.CharField(choices=[('kladde', 'Kladde'), ('indstillet', 'Indstillet'), ('paa_dagsorden', 'På dagsorden'), ('optaget', 'Optaget'), ('afvist', 'Afvist'), ('venteliste', 'Venteliste'), ('aktiv', 'Aktiv'), ('afsluttet', 'Afsluttet')], default='kladde', max_length=20, verbose_name='status')),
-                ('oprettet', models.DateTimeField(auto_now_add=True, verbose_name='oprettet')),
-                ('koordinator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='koordinerede_familier', to=settings.AUTH_USER_MODEL, verbose_name='koordinerende sagsbehandler')),
-                ('projekt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='familier', to='kerne.projekt', verbose_name='projekt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "betegnelse",
+                    models.CharField(
+                        help_text="Fx 'Familien Jensen'.", max_length=200, verbose_name="betegnelse"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("kladde", "Kladde"),
+                            ("indstillet", "Indstillet"),
+                            ("paa_dagsorden", "På dagsorden"),
+                            ("optaget", "Optaget"),
+                            ("afvist", "Afvist"),
+                            ("venteliste", "Venteliste"),
+                            ("aktiv", "Aktiv"),
+                            ("afsluttet", "Afsluttet"),
+                        ],
+                        default="kladde",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("oprettet", models.DateTimeField(auto_now_add=True, verbose_name="oprettet")),
+                (
+                    "koordinator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="koordinerede_familier",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="koordinerende sagsbehandler",
+                    ),
+                ),
+                (
+                    "projekt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="familier",
+                        to="kerne.projekt",
+                        verbose_name="projekt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'familie',
-                'verbose_name_plural': 'familier',
-                'ordering': ['betegnelse', 'pk'],
+                "verbose_name": "familie",
+                "verbose_name_plural": "familier",
+                "ordering": ["betegnelse", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EksplicitAdgang',
+            name="EksplicitAdgang",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sektor', models.CharField(blank=True, choices=[('beskaeftigelse', 'Beskæftigelse'), ('boern_familie', 'Børn og familie'), ('voksen_social', 'Voksen/social'), ('sundhed', 'Sundhed'), ('skole_dagtilbud', 'Skole og dagtilbud')], max_length=20, verbose_name='sektor')),
-                ('tilladelse', models.CharField(choices=[('view', 'Se'), ('change', 'Se og ændre')], max_length=10, verbose_name='tilladelse')),
-                ('begrundelse', models.CharField(max_length=500, verbose_name='begrundelse')),
-                ('gyldig_til', models.DateField(verbose_name='gyldig til')),
-                ('givet', models.DateTimeField(auto_now_add=True, verbose_name='givet')),
-                ('bruger', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='eksplicitte_adgange', to=settings.AUTH_USER_MODEL)),
-                ('givet_af', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('familie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='eksplicitte_adgange', to='kerne.familie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sektor",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("beskaeftigelse", "Beskæftigelse"),
+                            ("boern_familie", "Børn og familie"),
+                            ("voksen_social", "Voksen/social"),
+                            ("sundhed", "Sundhed"),
+                            ("skole_dagtilbud", "Skole og dagtilbud"),
+                        ],
+                        max_length=20,
+                        verbose_name="sektor",
+                    ),
+                ),
+                (
+                    "tilladelse",
+                    models.CharField(
+                        choices=[("view", "Se"), ("change", "Se og ændre")],
+                        max_length=10,
+                        verbose_name="tilladelse",
+                    ),
+                ),
+                ("begrundelse", models.CharField(max_length=500, verbose_name="begrundelse")),
+                ("gyldig_til", models.DateField(verbose_name="gyldig til")),
+                ("givet", models.DateTimeField(auto_now_add=True, verbose_name="givet")),
+                (
+                    "bruger",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="eksplicitte_adgange",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "givet_af",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "familie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="eksplicitte_adgange",
+                        to="kerne.familie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'eksplicit adgang',
-                'verbose_name_plural': 'eksplicitte adgange',
+                "verbose_name": "eksplicit adgang",
+                "verbose_name_plural": "eksplicitte adgange",
             },
         ),
         migrations.CreateModel(
-            name='Hjemmel',
+            name="Hjemmel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sektor', models.CharField(choices=[('beskaeftigelse', 'Beskæftigelse'), ('boern_familie', 'Børn og familie'), ('voksen_social', 'Voksen/social'), ('sundhed', 'Sundhed'), ('skole_dagtilbud', 'Skole og dagtilbud')], max_length=20, verbose_name='sektor')),
-                ('paragraf', models.CharField(help_text='Fx SEL § 49 b.', max_length=200, verbose_name='lovhjemmel')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('gyldig_fra', models.DateField(verbose_name='gyldig fra')),
-                ('gyldig_til', models.DateField(blank=True, null=True, verbose_name='gyldig til')),
-                ('registreret', models.DateTimeField(auto_now_add=True, verbose_name='registreret')),
-                ('familie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hjemler', to='kerne.familie', verbose_name='familie')),
-                ('modtager', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kerne.forvaltning', verbose_name='modtager')),
-                ('registreret_af', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sektor",
+                    models.CharField(
+                        choices=[
+                            ("beskaeftigelse", "Beskæftigelse"),
+                            ("boern_familie", "Børn og familie"),
+                            ("voksen_social", "Voksen/social"),
+                            ("sundhed", "Sundhed"),
+                            ("skole_dagtilbud", "Skole og dagtilbud"),
+                        ],
+                        max_length=20,
+                        verbose_name="sektor",
+                    ),
+                ),
+                (
+                    "paragraf",
+                    models.CharField(
+                        help_text="Fx SEL § 49 b.", max_length=200, verbose_name="lovhjemmel"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("gyldig_fra", models.DateField(verbose_name="gyldig fra")),
+                ("gyldig_til", models.DateField(blank=True, null=True, verbose_name="gyldig til")),
+                (
+                    "registreret",
+                    models.DateTimeField(auto_now_add=True, verbose_name="registreret"),
+                ),
+                (
+                    "familie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hjemler",
+                        to="kerne.familie",
+                        verbose_name="familie",
+                    ),
+                ),
+                (
+                    "modtager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kerne.forvaltning",
+                        verbose_name="modtager",
+                    ),
+                ),
+                (
+                    "registreret_af",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hjemmel',
-                'verbose_name_plural': 'hjemler',
+                "verbose_name": "hjemmel",
+                "verbose_name_plural": "hjemler",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cpr', models.CharField(blank=True, max_length=10, null=True, validators=[kerne.cpr.validate_cpr], verbose_name='CPR-nummer')),
-                ('fornavn', models.CharField(max_length=100, verbose_name='fornavn')),
-                ('efternavn', models.CharField(max_length=100, verbose_name='efternavn')),
-                ('foedselsdato', models.DateField(blank=True, null=True, verbose_name='fødselsdato')),
-                ('koen', models.CharField(blank=True, choices=[('K', 'Kvinde'), ('M', 'Mand')], max_length=1, verbose_name='køn')),
-                ('adresse', models.CharField(blank=True, max_length=200, verbose_name='adresse')),
-                ('postnummer', models.CharField(blank=True, max_length=4, verbose_name='postnummer')),
-                ('by', models.CharField(blank=True, max_length=100, verbose_name='by')),
-                ('oprettet', models.DateTimeField(auto_now_add=True, verbose_name='oprettet')),
-                ('bruger', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL, verbose_name='bruger')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='personer', to='kerne.kommune', verbose_name='kommune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "cpr",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        null=True,
+                        validators=[kerne.cpr.validate_cpr],
+                        verbose_name="CPR-nummer",
+                    ),
+                ),
+                ("fornavn", models.CharField(max_length=100, verbose_name="fornavn")),
+                ("efternavn", models.CharField(max_length=100, verbose_name="efternavn")),
+                (
+                    "foedselsdato",
+                    models.DateField(blank=True, null=True, verbose_name="fødselsdato"),
+                ),
+                (
+                    "koen",
+                    models.CharField(
+                        blank=True,
+                        choices=[("K", "Kvinde"), ("M", "Mand")],
+                        max_length=1,
+                        verbose_name="køn",
+                    ),
+                ),
+                ("adresse", models.CharField(blank=True, max_length=200, verbose_name="adresse")),
+                (
+                    "postnummer",
+                    models.CharField(blank=True, max_length=4, verbose_name="postnummer"),
+                ),
+                ("by", models.CharField(blank=True, max_length=100, verbose_name="by")),
+                ("oprettet", models.DateTimeField(auto_now_add=True, verbose_name="oprettet")),
+                (
+                    "bruger",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="bruger",
+                    ),
+                ),
+                (
+                    "kommune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="personer",
+                        to="kerne.kommune",
+                        verbose_name="kommune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'personer',
-                'ordering': ['efternavn', 'fornavn'],
+                "verbose_name": "person",
+                "verbose_name_plural": "personer",
+                "ordering": ["efternavn", "fornavn"],
             },
         ),
         migrations.CreateModel(
-            name='Familiemedlemskab',
+            name="Familiemedlemskab",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rolle', models.CharField(choices=[('voksen', 'Voksen'), ('barn', 'Barn')], max_length=10, verbose_name='rolle')),
-                ('relation', models.CharField(choices=[('mor', 'Mor'), ('far', 'Far'), ('foraelder', 'Forælder'), ('stedforaelder', 'Stedforælder'), ('partner', 'Partner'), ('barn', 'Barn'), ('plejebarn', 'Plejebarn'), ('anden', 'Anden')], max_length=20, verbose_name='relation')),
-                ('foraeldremyndighed', models.BooleanField(default=False, verbose_name='forældremyndighed')),
-                ('fra', models.DateField(verbose_name='fra')),
-                ('til', models.DateField(blank=True, null=True, verbose_name='til')),
-                ('familie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='medlemskaber', to='kerne.familie', verbose_name='familie')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='medlemskaber', to='kerne.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rolle",
+                    models.CharField(
+                        choices=[("voksen", "Voksen"), ("barn", "Barn")],
+                        max_length=10,
+                        verbose_name="rolle",
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("mor", "Mor"),
+                            ("far", "Far"),
+                            ("foraelder", "Forælder"),
+                            ("stedforaelder", "Stedforælder"),
+                            ("partner", "Partner"),
+                            ("barn", "Barn"),
+                            ("plejebarn", "Plejebarn"),
+                            ("anden", "Anden"),
+                        ],
+                        max_length=20,
+                        verbose_name="relation",
+                    ),
+                ),
+                (
+                    "foraeldremyndighed",
+                    models.BooleanField(default=False, verbose_name="forældremyndighed"),
+                ),
+                ("fra", models.DateField(verbose_name="fra")),
+                ("til", models.DateField(blank=True, null=True, verbose_name="til")),
+                (
+                    "familie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="medlemskaber",
+                        to="kerne.familie",
+                        verbose_name="familie",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="medlemskaber",
+                        to="kerne.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'familiemedlemskab',
-                'verbose_name_plural': 'familiemedlemskaber',
-                'ordering': ['rolle', 'person__foedselsdato'],
+                "verbose_name": "familiemedlemskab",
+                "verbose_name_plural": "familiemedlemskaber",
+                "ordering": ["rolle", "person__foedselsdato"],
             },
         ),
         migrations.AddField(
-            model_name='familie',
-            name='personer',
-            field=models.ManyToManyField(related_name='familier', through='kerne.Familiemedlemskab', to='kerne.person', verbose_name='personer'),
+            model_name="familie",
+            name="personer",
+            field=models.ManyToManyField(
+                related_name="familier",
+                through="kerne.Familiemedlemskab",
+                to="kerne.person",
+                verbose_name="personer",
+            ),
         ),
         migrations.CreateModel(
-            name='Sagsdel',
+            name="Sagsdel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sektor', models.CharField(choices=[('beskaeftigelse', 'Beskæftigelse'), ('boern_familie', 'Børn og familie'), ('voksen_social', 'Voksen/social'), ('sundhed', 'Sundhed'), ('skole_dagtilbud', 'Skole og dagtilbud')], max_length=20, verbose_name='sektor')),
-                ('familie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sagsdele', to='kerne.familie', verbose_name='familie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sektor",
+                    models.CharField(
+                        choices=[
+                            ("beskaeftigelse", "Beskæftigelse"),
+                            ("boern_familie", "Børn og familie"),
+                            ("voksen_social", "Voksen/social"),
+                            ("sundhed", "Sundhed"),
+                            ("skole_dagtilbud", "Skole og dagtilbud"),
+                        ],
+                        max_length=20,
+                        verbose_name="sektor",
+                    ),
+                ),
+                (
+                    "familie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sagsdele",
+                        to="kerne.familie",
+                        verbose_name="familie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sagsdel',
-                'verbose_name_plural': 'sagsdele',
+                "verbose_name": "sagsdel",
+                "verbose_name_plural": "sagsdele",
             },
         ),
         migrations.CreateModel(
-            name='SagsdelGroupObjectPermission',
+            name="SagsdelGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='kerne.sagsdel')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="kerne.sagsdel"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SagsdelUserObjectPermission',
+            name="SagsdelUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='kerne.sagsdel')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="kerne.sagsdel"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Samtykke',
+            name="Samtykke",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sektorer', models.JSONField(default=list, verbose_name='sektorer')),
-                ('formaal', models.CharField(max_length=500, verbose_name='formål')),
-                ('gyldig_fra', models.DateField(verbose_name='gyldig fra')),
-                ('gyldig_til', models.DateField(blank=True, null=True, verbose_name='gyldig til')),
-                ('registreret', models.DateTimeField(auto_now_add=True, verbose_name='registreret')),
-                ('tilbagekaldt', models.DateTimeField(blank=True, null=True, verbose_name='tilbagekaldt')),
-                ('tilbagekaldelse_note', models.CharField(blank=True, max_length=500, verbose_name='bemærkning')),
-                ('familie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='samtykker', to='kerne.familie', verbose_name='familie')),
-                ('modtagere', models.ManyToManyField(related_name='modtagne_samtykker', to='kerne.forvaltning', verbose_name='modtagere')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='samtykker', to='kerne.person', verbose_name='givet af')),
-                ('registreret_af', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registreret af')),
-                ('tilbagekaldt_af', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tilbagekaldt af')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sektorer", models.JSONField(default=list, verbose_name="sektorer")),
+                ("formaal", models.CharField(max_length=500, verbose_name="formål")),
+                ("gyldig_fra", models.DateField(verbose_name="gyldig fra")),
+                ("gyldig_til", models.DateField(blank=True, null=True, verbose_name="gyldig til")),
+                (
+                    "registreret",
+                    models.DateTimeField(auto_now_add=True, verbose_name="registreret"),
+                ),
+                (
+                    "tilbagekaldt",
+                    models.DateTimeField(blank=True, null=True, verbose_name="tilbagekaldt"),
+                ),
+                (
+                    "tilbagekaldelse_note",
+                    models.CharField(blank=True, max_length=500, verbose_name="bemærkning"),
+                ),
+                (
+                    "familie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="samtykker",
+                        to="kerne.familie",
+                        verbose_name="familie",
+                    ),
+                ),
+                (
+                    "modtagere",
+                    models.ManyToManyField(
+                        related_name="modtagne_samtykker",
+                        to="kerne.forvaltning",
+                        verbose_name="modtagere",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="samtykker",
+                        to="kerne.person",
+                        verbose_name="givet af",
+                    ),
+                ),
+                (
+                    "registreret_af",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registreret af",
+                    ),
+                ),
+                (
+                    "tilbagekaldt_af",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tilbagekaldt af",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'samtykke',
-                'verbose_name_plural': 'samtykker',
-                'ordering': ['-gyldig_fra', '-pk'],
+                "verbose_name": "samtykke",
+                "verbose_name_plural": "samtykker",
+                "ordering": ["-gyldig_fra", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Delingsregel',
+            name="Delingsregel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rolle', models.CharField(choices=[('projektleder', 'Projektleder'), ('koordinator', 'Koordinerende sagsbehandler'), ('sagsbehandler', 'Sagsbehandler i afdeling'), ('afdelingsleder', 'Afdelingsleder'), ('administrativ', 'Administrativ medarbejder'), ('fagperson', 'Fagperson'), ('databeskyttelse', 'Databeskyttelse'), ('evaluator', 'Evaluator'), ('borger', 'Borger')], max_length=20, verbose_name='rolle')),
-                ('sektor', models.CharField(choices=[('beskaeftigelse', 'Beskæftigelse'), ('boern_familie', 'Børn og familie'), ('voksen_social', 'Voksen/social'), ('sundhed', 'Sundhed'), ('skole_dagtilbud', 'Skole og dagtilbud')], max_length=20, verbose_name='sektor')),
-                ('regel', models.CharField(choices=[('always', 'Altid'), ('with_consent', 'Med samtykke eller hjemmel'), ('never', 'Aldrig')], max_length=20, verbose_name='regel')),
-                ('projekt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delingsregler', to='kerne.projekt', verbose_name='projekt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rolle",
+                    models.CharField(
+                        choices=[
+                            ("projektleder", "Projektleder"),
+                            ("koordinator", "Koordinerende sagsbehandler"),
+                            ("sagsbehandler", "Sagsbehandler i afdeling"),
+                            ("afdelingsleder", "Afdelingsleder"),
+                            ("administrativ", "Administrativ medarbejder"),
+                            ("fagperson", "Fagperson"),
+                            ("databeskyttelse", "Databeskyttelse"),
+                            ("evaluator", "Evaluator"),
+                            ("borger", "Borger"),
+                        ],
+                        max_length=20,
+                        verbose_name="rolle",
+                    ),
+                ),
+                (
+                    "sektor",
+                    models.CharField(
+                        choices=[
+                            ("beskaeftigelse", "Beskæftigelse"),
+                            ("boern_familie", "Børn og familie"),
+                            ("voksen_social", "Voksen/social"),
+                            ("sundhed", "Sundhed"),
+                            ("skole_dagtilbud", "Skole og dagtilbud"),
+                        ],
+                        max_length=20,
+                        verbose_name="sektor",
+                    ),
+                ),
+                (
+                    "regel",
+                    models.CharField(
+                        choices=[
+                            ("always", "Altid"),
+                            ("with_consent", "Med samtykke eller hjemmel"),
+                            ("never", "Aldrig"),
+                        ],
+                        max_length=20,
+                        verbose_name="regel",
+                    ),
+                ),
+                (
+                    "projekt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="delingsregler",
+                        to="kerne.projekt",
+                        verbose_name="projekt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delingsregel',
-                'verbose_name_plural': 'delingsregler',
-                'constraints': [models.UniqueConstraint(fields=('projekt', 'rolle', 'sektor'), name='delingsregel_unik')],
+                "verbose_name": "delingsregel",
+                "verbose_name_plural": "delingsregler",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("projekt", "rolle", "sektor"), name="delingsregel_unik"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Afdelingssag',
+            name="Afdelingssag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('aabnet', models.DateField(verbose_name='åbnet')),
-                ('lukket', models.DateField(blank=True, null=True, verbose_name='lukket')),
-                ('forvaltning', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sager', to='kerne.forvaltning', verbose_name='forvaltning')),
-                ('sagsbehandler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='afdelingssager', to=settings.AUTH_USER_MODEL, verbose_name='sagsbehandler')),
-                ('familie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='afdelingssager', to='kerne.familie', verbose_name='familie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("aabnet", models.DateField(verbose_name="åbnet")),
+                ("lukket", models.DateField(blank=True, null=True, verbose_name="lukket")),
+                (
+                    "forvaltning",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sager",
+                        to="kerne.forvaltning",
+                        verbose_name="forvaltning",
+                    ),
+                ),
+                (
+                    "sagsbehandler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="afdelingssager",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sagsbehandler",
+                    ),
+                ),
+                (
+                    "familie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="afdelingssager",
+                        to="kerne.familie",
+                        verbose_name="familie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'afdelingssag',
-                'verbose_name_plural': 'afdelingssager',
-                'indexes': [models.Index(fields=['familie', 'lukket'], name='kerne_afdel_familie_b3eb42_idx')],
+                "verbose_name": "afdelingssag",
+                "verbose_name_plural": "afdelingssager",
+                "indexes": [
+                    models.Index(
+                        fields=["familie", "lukket"], name="kerne_afdel_familie_b3eb42_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FamilieGroupObjectPermission',
+            name="FamilieGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='kerne.familie')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="kerne.familie"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('group', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("group", "permission", "content_object")},
             },
         ),
         migrations.CreateModel(
-            name='FamilieUserObjectPermission',
+            name="FamilieUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='kerne.familie')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="kerne.familie"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('user', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("user", "permission", "content_object")},
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['kommune', 'efternavn', 'fornavn'], name='kerne_perso_kommune_e6913e_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["kommune", "efternavn", "fornavn"], name="kerne_perso_kommune_e6913e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('cpr__isnull', False)), fields=('kommune', 'cpr'), name='person_cpr_unik_pr_kommune'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cpr__isnull", False)),
+                fields=("kommune", "cpr"),
+                name="person_cpr_unik_pr_kommune",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familiemedlemskab',
-            constraint=models.UniqueConstraint(condition=models.Q(('til__isnull', True)), fields=('familie', 'person'), name='familiemedlemskab_et_aktivt'),
+            model_name="familiemedlemskab",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("til__isnull", True)),
+                fields=("familie", "person"),
+                name="familiemedlemskab_et_aktivt",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familiemedlemskab',
-            constraint=models.CheckConstraint(condition=models.Q(('til__isnull', True), ('til__gte', models.F('fra')), _connector='OR'), name='familiemedlemskab_til_efter_fra'),
+            model_name="familiemedlemskab",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("til__isnull", True), ("til__gte", models.F("fra")), _connector="OR"
+                ),
+                name="familiemedlemskab_til_efter_fra",
+            ),
         ),
         migrations.AddIndex(
-            model_name='familie',
-            index=models.Index(fields=['projekt', 'status'], name='kerne_famil_projekt_ea0f21_idx'),
+            model_name="familie",
+            index=models.Index(fields=["projekt", "status"], name="kerne_famil_projekt_ea0f21_idx"),
         ),
         migrations.AddIndex(
-            model_name='familie',
-            index=models.Index(fields=['koordinator', 'status'], name='kerne_famil_koordin_6cfbdc_idx'),
+            model_name="familie",
+            index=models.Index(
+                fields=["koordinator", "status"], name="kerne_famil_koordin_6cfbdc_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sagsdel',
-            constraint=models.UniqueConstraint(fields=('familie', 'sektor'), name='sagsdel_unik'),
+            model_name="sagsdel",
+            constraint=models.UniqueConstraint(fields=("familie", "sektor"), name="sagsdel_unik"),
         ),
         migrations.AlterUniqueTogether(
-            name='sagsdelgroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="sagsdelgroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='sagsdeluserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="sagsdeluserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='samtykke',
-            constraint=models.CheckConstraint(condition=models.Q(('gyldig_til__isnull', True), ('gyldig_til__gte', models.F('gyldig_fra')), _connector='OR'), name='samtykke_til_efter_fra'),
+            model_name="samtykke",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("gyldig_til__isnull", True),
+                    ("gyldig_til__gte", models.F("gyldig_fra")),
+                    _connector="OR",
+                ),
+                name="samtykke_til_efter_fra",
+            ),
         ),
     ]

@@ -1,0 +1,186 @@
+"""Reads of the shared kernel across the permission boundary: filtered for the user already."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from kerne import adgang, audit, cpr
+from kerne.models import (
+    Adgangslog,
+    Familie,
+    Familiemedlemskab,
+    Person,
+    Projekt,
+    Projektrolle,
+    Rolle,
+    Samtykke,
+)
+
+User = get_user_model()
+_CPR_LIKE = re.compile(r"^\s*[0-9]{6}-?[0-9]{4}\s*$")
+
+
+def family_list(
+    user: Any, *, q: str = "", status: str = "", koordinator_id: int | None = None
+) -> QuerySet[Familie]:
+    """The families the user may see, searchable by name or CPR number, filterable."""
+    familier = (
+        adgang.families_for(user)
+        .select_related("koordinator", "projekt")
+        .annotate(antal_medlemmer=Count("medlemskaber", filter=Q(medlemskaber__til__isnull=True)))
+        .order_by("betegnelse", "pk")
+    )
+    q = q.strip()
+    if q:
+        if _CPR_LIKE.match(q):
+            digits = q.replace("-", "").strip()
+            familier = familier.filter(
+                pk__in=Familiemedlemskab.objects.filter(person__cpr=digits).values("familie_id")
+            )
+        else:
+            words = q.split()
+            for word in words:
+                familier = familier.filter(
+                    Q(betegnelse__icontains=word)
+                    | Q(
+                        pk__in=Familiemedlemskab.objects.filter(
+                            Q(person__fornavn__icontains=word)
+                            | Q(person__efternavn__icontains=word)
+                        ).values("familie_id")
+                    )
+                )
+    if status:
+        familier = familier.filter(status=status)
+    if koordinator_id:
+        familier = familier.filter(koordinator_id=koordinator_id)
+    return familier
+
+
+def family_detail(user: Any, pk: int, *, formaal: str = audit.Formaal.SAGSBEHANDLING) -> Familie:
+    """One family with what its overview shows; 404 when not visible; the read is logged."""
+    familie = adgang.get_visible_or_404(
+        user,
+        Familie.objects.select_related("projekt__kommune", "koordinator").prefetch_related(
+            Prefetch(
+                "medlemskaber",
+                queryset=Familiemedlemskab.objects.select_related("person").order_by(
+                    "-rolle", "person__foedselsdato"
+                ),
+            ),
+            Prefetch(
+                "samtykker",
+                queryset=Samtykke.objects.select_related("person", "tilbagekaldt_af")
+                .prefetch_related("modtagere")
+                .order_by("-registreret"),
+            ),
+            "afdelingssager__forvaltning",
+        ),
+        formaal=formaal,
+        pk=pk,
+    )
+    audit.log(
+        user=user,
+        handling=audit.Handling.READ,
+        formaal=formaal,
+        familie=familie,
+        objekt=familie,
+    )
+    return familie
+
+
+def persons_for(user: Any) -> QuerySet[Person]:
+    """Persons who belong (or belonged) to a family the user may see."""
+    return Person.objects.filter(
+        pk__in=Familiemedlemskab.objects.filter(
+            familie__in=adgang.families_for(user).values("pk")
+        ).values("person_id")
+    )
+
+
+def person_detail(user: Any, pk: int, *, formaal: str = audit.Formaal.SAGSBEHANDLING) -> Person:
+    person = adgang.get_visible_or_404(
+        user,
+        Person.objects.select_related("kommune").prefetch_related(
+            Prefetch(
+                "medlemskaber",
+                queryset=Familiemedlemskab.objects.filter(
+                    familie__in=adgang.families_for(user).values("pk")
+                ).select_related("familie"),
+            )
+        ),
+        formaal=formaal,
+        pk=pk,
+    )
+    audit.log(
+        user=user, handling=audit.Handling.READ, formaal=formaal, person=person, objekt=person
+    )
+    return person
+
+
+def consents_for(user: Any) -> QuerySet[Samtykke]:
+    return adgang.visible(
+        user,
+        adgang.VIEW,
+        Samtykke.objects.select_related("person", "familie").prefetch_related("modtagere"),
+    )
+
+
+def case_managers(projekt: Projekt | None) -> QuerySet:
+    """The project's case managers, for filters and assignment."""
+    if projekt is None:
+        return User.objects.none()
+    return User.objects.filter(
+        pk__in=Projektrolle.objects.filter(projekt=projekt, rolle=Rolle.KOORDINATOR).values(
+            "bruger_id"
+        )
+    ).order_by("first_name", "last_name")
+
+
+def masked_cpr(person: Person) -> str:
+    return cpr.mask(person.cpr) if person.cpr else ""
+
+
+# --- Audit log --------------------------------------------------------------------------------
+
+
+def audit_log_for(
+    user: Any,
+    projekt: Projekt | None,
+    *,
+    familie_id: int | None = None,
+    person_id: int | None = None,
+    bruger_id: int | None = None,
+    fra=None,
+    til=None,
+) -> QuerySet[Adgangslog]:
+    """The project's audit rows, for its project leader and data-protection role only."""
+    if projekt is None or not set(adgang.roles_in(user, projekt)) & {
+        Rolle.PROJEKTLEDER,
+        Rolle.DATABESKYTTELSE,
+    }:
+        return Adgangslog.objects.none()
+    family_ids = Familie.objects.filter(projekt=projekt).values("pk")
+    rows = Adgangslog.objects.filter(Q(projekt_id=projekt.pk) | Q(familie_id__in=family_ids))
+    if familie_id:
+        rows = rows.filter(familie_id=familie_id)
+    if person_id:
+        rows = rows.filter(person_id=person_id)
+    if bruger_id:
+        rows = rows.filter(bruger_id=bruger_id)
+    if fra:
+        rows = rows.filter(tidspunkt__date__gte=fra)
+    if til:
+        rows = rows.filter(tidspunkt__date__lte=til)
+    return rows.order_by("-tidspunkt", "-pk")
+
+
+def accesses_to_person(person: Person) -> QuerySet[Adgangslog]:
+    """Every logged use of one person's data: rows about them, and their families' rows."""
+    family_ids = Familiemedlemskab.objects.filter(person=person).values("familie_id")
+    return Adgangslog.objects.filter(
+        Q(person_id=person.pk) | Q(person_id__isnull=True, familie_id__in=family_ids)
+    ).order_by("tidspunkt", "pk")
