@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -12,4 +13,9 @@ app.autodiscover_tasks()
 
 # The one beat schedule. Later work adds entries here: monthly reports after the registration
 # deadline, daily reminders. Deadlines months away are database rows swept by these tasks.
-app.conf.beat_schedule: dict[str, dict] = {}
+app.conf.beat_schedule = {
+    "resync-grants-at-validity-boundaries": {
+        "task": "kerne.tasks.resync_grants_at_validity_boundaries",
+        "schedule": crontab(hour=0, minute=15),
+    },
+}
