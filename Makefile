@@ -72,8 +72,10 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Benchmarks need PostgreSQL: the local one unless DATABASE_URL says otherwise.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helhedsindsats_bench
 bench: setup
-	$(VENV)/bin/pytest tests/perf -p no:cacheprovider -s $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(VENV)/bin/pytest tests/perf -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules static/vendor var/staticfiles
