@@ -44,6 +44,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s a user by design; tests create hundreds. Production is unchanged.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager_unless_marked(request: pytest.FixtureRequest, settings):
     """Tasks run in-process unless the test asks for the real worker."""
     from config.celery import app

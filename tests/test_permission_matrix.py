@@ -1,0 +1,238 @@
+"""The permission matrix: every URL of the project × every kind of user → the expected answer.
+
+Each row names a URL, the object it targets (the actor's own family, another family of the
+same project, a family of another municipality) and the status each actor must get. A URL
+pattern missing from the table fails `test_every_url_pattern_is_in_the_matrix`, so a new page
+cannot ship without deciding who may reach it. Later issues append rows to MATRIX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from kerne import adgang, services
+from kerne.models import Medarbejder, Rolle, Sektor
+from tests.factories import (
+    ForvaltningFactory,
+    ProjektFactory,
+    UserFactory,
+    family_of,
+    user_with_role,
+)
+
+ACTORS = [
+    "anonym",
+    "borger",
+    "evaluator",
+    "koordinator",  # the case manager of family "own"
+    "koordinator_anden",  # a case manager of the same project, not of "own"
+    "sagsbehandler",  # job centre case worker with a case on "own"
+    "afdelingsleder",
+    "projektleder",
+    "projektleder_fremmed",  # project leader in another municipality
+    "databeskyttelse",
+]
+
+
+@dataclass
+class World:
+    users: dict
+    families: dict  # own, other (same project), foreign (other municipality)
+    persons: dict
+    consents: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    projekt = ProjektFactory()
+    fremmed_projekt = ProjektFactory()
+    jobcenter = ForvaltningFactory(kommune=projekt.kommune, sektor=Sektor.BESKAEFTIGELSE)
+    users = {
+        "borger": user_with_role(Rolle.BORGER, projekt),
+        "evaluator": user_with_role(Rolle.EVALUATOR, projekt),
+        "koordinator": user_with_role(Rolle.KOORDINATOR, projekt),
+        "koordinator_anden": user_with_role(Rolle.KOORDINATOR, projekt),
+        "sagsbehandler": user_with_role(Rolle.SAGSBEHANDLER, projekt),
+        "afdelingsleder": user_with_role(Rolle.AFDELINGSLEDER, projekt),
+        "projektleder": user_with_role(Rolle.PROJEKTLEDER, projekt),
+        "projektleder_fremmed": user_with_role(Rolle.PROJEKTLEDER, fremmed_projekt),
+        "databeskyttelse": user_with_role(Rolle.DATABESKYTTELSE, projekt),
+    }
+    for name in ("sagsbehandler", "afdelingsleder"):
+        Medarbejder.objects.filter(bruger=users[name]).update(forvaltning=jobcenter)
+    own = family_of(users["koordinator"], projekt)
+    other = family_of(users["koordinator_anden"], projekt)
+    foreign = family_of(user_with_role(Rolle.KOORDINATOR, fremmed_projekt), fremmed_projekt)
+    services.afdelingssag_aabn(
+        acting_user=users["projektleder"],
+        familie=own,
+        forvaltning=jobcenter,
+        sagsbehandler=users["sagsbehandler"],
+    )
+    borger_person = own.medlemskaber.filter(rolle="voksen").first().person
+    borger_person.bruger = users["borger"]
+    borger_person.save(update_fields=["bruger"])
+    families = {"own": own, "other": other, "foreign": foreign}
+    persons = {key: f.medlemskaber.first().person for key, f in families.items()}
+    consents = {}
+    for key, familie in families.items():
+        koordinator = familie.koordinator
+        modtager = ForvaltningFactory(kommune=familie.projekt.kommune)
+        consents[key] = services.samtykke_registrer(
+            acting_user=koordinator,
+            familie=familie,
+            person=familie.medlemskaber.filter(rolle="voksen").first().person,
+            sektorer=[Sektor.SUNDHED],
+            modtagere=[modtager],
+            formaal="Matrix",
+            gyldig_fra=familie.medlemskaber.first().fra,
+        )
+    assert adgang.can(users["koordinator"], adgang.CHANGE, own)
+    return World(users=users, families=families, persons=persons, consents=consents)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL, one target, and the status every actor must get."""
+
+    url_name: str
+    expect: dict[str, int]
+    target: str = ""  # "own", "other", "foreign" or "" for URLs without an object
+    kwargs: Callable[[World, str], dict] | None = None
+    method: str = "get"
+    data: Callable[[World, str], dict] | None = None
+    api: bool = False
+    note: str = ""
+    extra_names: tuple[str, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.url_name} [{self.target or '-'}]"
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    return {actor: overrides.get(actor, status) for actor in ACTORS}
+
+
+def signed_in(status: int, **overrides: int) -> dict[str, int]:
+    """Anonymous users are sent to sign in (302) on HTML pages."""
+    return everyone(status, anonym=302, **overrides)
+
+
+def only(*actors: str, ok: int = 200, denied: int = 403) -> dict[str, int]:
+    return signed_in(denied, **dict.fromkeys(actors, ok))
+
+
+STAFF = ("koordinator", "koordinator_anden", "sagsbehandler", "afdelingsleder", "projektleder")
+
+# URL names that need no row: Django's admin (staff-only, configuration models only) and
+# the sign-in machinery itself, which anyone may reach.
+EXEMPT = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "healthz",
+    "api-schema",
+    "api-docs",
+    "api:token",
+}
+EXEMPT_NAMESPACES = {"admin"}
+
+MATRIX: list[Row] = [
+    Row("start", signed_in(302, borger=302, databeskyttelse=302, evaluator=302)),
+    Row("rapporter:start_projektleder", only("projektleder", "projektleder_fremmed")),
+    Row("rapporter:start_koordinator", only("koordinator", "koordinator_anden")),
+    Row("rapporter:start_afdeling", only("sagsbehandler", "afdelingsleder")),
+    Row("rapporter:start_administration", only("databeskyttelse")),
+    Row("rapporter:start_fagperson", only()),
+    Row("rapporter:start_evaluator", only("evaluator")),
+    Row("familieplan:portal", only("borger")),
+    Row("kerne:laaste_konti", only("projektleder", "projektleder_fremmed")),
+    Row(
+        "kerne:laas_op",
+        only("projektleder", "projektleder_fremmed", ok=302),
+        method="post",
+        data=lambda w, t: {"attempt": "0"},
+    ),
+    Row(
+        "kerne:projekt_vaelg",
+        signed_in(302),
+        method="post",
+        data=lambda w, t: {"projekt": "0"},
+    ),
+]
+
+
+def _client_for(actor: str, world: World, client, api: bool):
+    if api:
+        api_client = APIClient()
+        if actor != "anonym":
+            api_client.force_authenticate(world.users[actor])
+        return api_client
+    if actor != "anonym":
+        client.force_login(world.users[actor])
+    return client
+
+
+def _cases():
+    for row in MATRIX:
+        for actor in ACTORS:
+            yield pytest.param(row, actor, id=f"{row.id} as {actor}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "actor"), list(_cases()))
+def test_permission_matrix(row: Row, actor: str, world: World, client):
+    kwargs = row.kwargs(world, row.target) if row.kwargs else {}
+    url = reverse(row.url_name, kwargs=kwargs)
+    http = _client_for(actor, world, client, row.api)
+    data = row.data(world, row.target) if row.data else None
+    if row.method == "get":
+        response = http.get(url, data)
+    else:
+        response = getattr(http, row.method)(url, data, **({"format": "json"} if row.api else {}))
+    expected = row.expect[actor]
+    assert response.status_code == expected, (
+        f"{row.id} as {actor}: expected {expected}, got {response.status_code}"
+    )
+    if expected == 302 and actor == "anonym" and not row.api:
+        assert response["Location"].startswith(reverse("login"))
+
+
+def _all_url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in EXEMPT_NAMESPACES:
+                continue
+            names |= _all_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern}>")
+    return names
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    covered = {row.url_name for row in MATRIX} | {n for row in MATRIX for n in row.extra_names}
+    missing = sorted(_all_url_names() - covered - EXEMPT)
+    assert not missing, f"URL patterns with no row in the permission matrix: {missing}"
+
+
+def test_every_row_names_every_actor():
+    for row in MATRIX:
+        assert set(row.expect) == set(ACTORS), row.id
+
+
+def test_a_superuser_without_roles_reaches_no_personal_data(client, world):
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(root)
+
+    assert client.get(reverse("start")).status_code == 403
+    assert not adgang.families_for(root).exists()
