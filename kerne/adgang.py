@@ -20,8 +20,10 @@ from kerne.models import (
     Delingsregel,
     EksplicitAdgang,
     Familie,
+    Familiemedlemskab,
     FamilieUserObjectPermission,
     Medarbejder,
+    Person,
     Projekt,
     Projektrolle,
     Rolle,
@@ -364,12 +366,26 @@ def visible(user: Any, action: str, queryset: QuerySet) -> QuerySet:
         return queryset.filter(pk__in=families_for(user, action).values("pk"))
     if model is Sagsdel:
         return queryset.filter(pk__in=sagsdele_for(user, action).values("pk"))
+    if model is Person:
+        # A person is seen through the families they belong (or belonged) to.
+        return queryset.filter(
+            pk__in=Familiemedlemskab.objects.filter(
+                familie__in=families_for(user, action).values("pk")
+            ).values("person_id")
+        )
     field_names = {f.name for f in model._meta.get_fields()}
     if "sagsdel" in field_names:
         return queryset.filter(sagsdel__in=sagsdele_for(user, action).values("pk"))
     if "familie" in field_names:
         return queryset.filter(familie__in=families_for(user, action).values("pk"))
     raise TypeError(f"{model.__name__} holds no family or sector part: no policy applies")
+
+
+def may_change_family(user: Any, familie: Familie) -> bool:
+    """Family-level writes (members, consent): a holder of change, or the project's leader."""
+    if can(user, CHANGE, familie):
+        return True
+    return Rolle.PROJEKTLEDER in roles_in(user, familie.projekt) and can(user, VIEW, familie)
 
 
 def can(user: Any, action: str, obj: Model) -> bool:
@@ -396,6 +412,7 @@ def get_visible_or_404(
                 handling=audit.Handling.DENIED,
                 formaal=formaal or audit.Formaal.SAGSBEHANDLING,
                 familie=_familie_id_of(target),
+                person=target if isinstance(target, Person) else None,
                 objekt=target,
                 detaljer={"action": action},
             )
@@ -405,6 +422,8 @@ def get_visible_or_404(
 def _familie_id_of(obj: Model) -> int | None:
     if isinstance(obj, Familie):
         return obj.pk
+    if isinstance(obj, Person):
+        return None
     if hasattr(obj, "familie_id"):
         return obj.familie_id
     sagsdel = getattr(obj, "sagsdel", None)

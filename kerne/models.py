@@ -73,10 +73,12 @@ class Projekt(models.Model):
             models.CheckConstraint(
                 condition=models.Q(registreringsfrist_dag__gte=1, registreringsfrist_dag__lte=28),
                 name="projekt_registreringsfrist_dag_1_28",
+                violation_error_message=_("Registreringsfristen skal være en dag fra 1 til 28."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kapacitet_pr_koordinator__gte=1),
                 name="projekt_kapacitet_positiv",
+                violation_error_message=_("Kapaciteten skal være mindst 1 familie."),
             ),
         ]
 
@@ -335,6 +337,7 @@ class Familiemedlemskab(models.Model):
             models.CheckConstraint(
                 condition=models.Q(til__isnull=True) | models.Q(til__gte=models.F("fra")),
                 name="familiemedlemskab_til_efter_fra",
+                violation_error_message=_("Slutdatoen skal ligge på eller efter startdatoen."),
             ),
         ]
 
@@ -436,6 +439,7 @@ class Samtykke(models.Model):
                 condition=models.Q(gyldig_til__isnull=True)
                 | models.Q(gyldig_til__gte=models.F("gyldig_fra")),
                 name="samtykke_til_efter_fra",
+                violation_error_message=_("Slutdatoen skal ligge på eller efter startdatoen."),
             ),
         ]
 

@@ -26,16 +26,27 @@ START_PAGE = {
     Rolle.BORGER: "familieplan:portal",
 }
 
+FAMILIER = NavItem(_("Familier"), "kerne:familie_liste")
+ADGANGSLOG = NavItem(_("Adgangslog"), "kerne:adgangslog")
+
 NAVIGATION: dict[str, list[NavItem]] = {
     Rolle.PROJEKTLEDER: [
         NavItem(_("Overblik"), "rapporter:start_projektleder"),
+        FAMILIER,
+        ADGANGSLOG,
         NavItem(_("Låste konti"), "kerne:laaste_konti"),
     ],
-    Rolle.KOORDINATOR: [NavItem(_("Mine familier"), "rapporter:start_koordinator")],
-    Rolle.SAGSBEHANDLER: [NavItem(_("Min afdeling"), "rapporter:start_afdeling")],
-    Rolle.AFDELINGSLEDER: [NavItem(_("Min afdeling"), "rapporter:start_afdeling")],
-    Rolle.ADMINISTRATIV: [NavItem(_("Administration"), "rapporter:start_administration")],
-    Rolle.DATABESKYTTELSE: [NavItem(_("Administration"), "rapporter:start_administration")],
+    Rolle.KOORDINATOR: [NavItem(_("Mine familier"), "rapporter:start_koordinator"), FAMILIER],
+    Rolle.SAGSBEHANDLER: [NavItem(_("Min afdeling"), "rapporter:start_afdeling"), FAMILIER],
+    Rolle.AFDELINGSLEDER: [NavItem(_("Min afdeling"), "rapporter:start_afdeling"), FAMILIER],
+    Rolle.ADMINISTRATIV: [
+        NavItem(_("Administration"), "rapporter:start_administration"),
+        FAMILIER,
+    ],
+    Rolle.DATABESKYTTELSE: [
+        NavItem(_("Administration"), "rapporter:start_administration"),
+        ADGANGSLOG,
+    ],
     Rolle.FAGPERSON: [NavItem(_("Mine familier"), "rapporter:start_fagperson")],
     Rolle.EVALUATOR: [NavItem(_("Evaluering"), "rapporter:start_evaluator")],
     Rolle.BORGER: [NavItem(_("Min families plan"), "familieplan:portal")],

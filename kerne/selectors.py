@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from kerne import adgang, audit, cpr
 from kerne.models import (
     Adgangslog,
+    Afdelingssag,
     Familie,
     Familiemedlemskab,
     Person,
@@ -25,9 +26,17 @@ _CPR_LIKE = re.compile(r"^\s*[0-9]{6}-?[0-9]{4}\s*$")
 
 
 def family_list(
-    user: Any, *, q: str = "", status: str = "", koordinator_id: int | None = None
+    user: Any,
+    *,
+    projekt: Projekt | None = None,
+    q: str = "",
+    status: str = "",
+    koordinator_id: int | None = None,
 ) -> QuerySet[Familie]:
-    """The families the user may see, searchable by name or CPR number, filterable."""
+    """The families the user may see (in one project, if given), searchable and filterable.
+
+    The search takes a name or a CPR number; a CPR number is matched exactly.
+    """
     familier = (
         adgang.families_for(user)
         .select_related("koordinator", "projekt")
@@ -53,6 +62,8 @@ def family_list(
                         ).values("familie_id")
                     )
                 )
+    if projekt is not None:
+        familier = familier.filter(projekt=projekt)
     if status:
         familier = familier.filter(status=status)
     if koordinator_id:
@@ -77,11 +88,22 @@ def family_detail(user: Any, pk: int, *, formaal: str = audit.Formaal.SAGSBEHAND
                 .prefetch_related("modtagere")
                 .order_by("-registreret"),
             ),
-            "afdelingssager__forvaltning",
+            Prefetch(
+                "afdelingssager",
+                queryset=Afdelingssag.objects.select_related("forvaltning", "sagsbehandler"),
+            ),
         ),
         formaal=formaal,
         pk=pk,
     )
+    # A department's case tells what kind of help the family gets: show it only to users who
+    # may see that department's sector.
+    familie.synlige_sektorer = adgang.sectors_for(user, familie)
+    familie.synlige_afdelingssager = [
+        sag
+        for sag in familie.afdelingssager.all()
+        if not sag.forvaltning.sektor or sag.forvaltning.sektor in familie.synlige_sektorer
+    ]
     audit.log(
         user=user,
         handling=audit.Handling.READ,
@@ -109,7 +131,9 @@ def person_detail(user: Any, pk: int, *, formaal: str = audit.Formaal.SAGSBEHAND
                 "medlemskaber",
                 queryset=Familiemedlemskab.objects.filter(
                     familie__in=adgang.families_for(user).values("pk")
-                ).select_related("familie"),
+                )
+                .select_related("familie")
+                .order_by("familie__betegnelse", "fra"),
             )
         ),
         formaal=formaal,
@@ -164,7 +188,10 @@ def audit_log_for(
     }:
         return Adgangslog.objects.none()
     family_ids = Familie.objects.filter(projekt=projekt).values("pk")
-    rows = Adgangslog.objects.filter(Q(projekt_id=projekt.pk) | Q(familie_id__in=family_ids))
+    person_ids = Familiemedlemskab.objects.filter(familie__projekt=projekt).values("person_id")
+    rows = Adgangslog.objects.filter(
+        Q(projekt_id=projekt.pk) | Q(familie_id__in=family_ids) | Q(person_id__in=person_ids)
+    )
     if familie_id:
         rows = rows.filter(familie_id=familie_id)
     if person_id:
@@ -184,3 +211,46 @@ def accesses_to_person(person: Person) -> QuerySet[Adgangslog]:
     return Adgangslog.objects.filter(
         Q(person_id=person.pk) | Q(person_id__isnull=True, familie_id__in=family_ids)
     ).order_by("tidspunkt", "pk")
+
+
+# --- Reads for the kernel's pages (appended; imports are local so the header stays as is) ------
+
+
+def current_members(user: Any, familie: Familie) -> QuerySet[Person]:
+    """The family's present members the user may see (a consent is given by one of them)."""
+    return persons_for(user).filter(
+        pk__in=Familiemedlemskab.objects.filter(familie=familie, til__isnull=True).values(
+            "person_id"
+        )
+    )
+
+
+def departments_of(kommune: Any) -> QuerySet:
+    """The municipality's departments, for choosing the recipients of a consent."""
+    from kerne.models import Forvaltning
+
+    return Forvaltning.objects.filter(kommune=kommune).order_by("navn")
+
+
+def person_in_project(user: Any, projekt: Projekt | None, pk: int) -> Person:
+    """A person who belongs (or belonged) to a family of the project the user may see; else 404."""
+    from django.http import Http404
+
+    if projekt is None:
+        raise Http404
+    person = (
+        persons_for(user)
+        .filter(
+            pk__in=Familiemedlemskab.objects.filter(familie__projekt=projekt).values("person_id"),
+            pk=pk,
+        )
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def user_id_for_username(username: str) -> int | None:
+    """The id behind a username typed into a filter; None when there is no such user."""
+    return User.objects.filter(username=username.strip()).values_list("pk", flat=True).first()

@@ -53,11 +53,7 @@ def _require_role(user: Any, projekt: Projekt, *roller: str) -> None:
 
 
 def _require_change(user: Any, familie: Familie) -> None:
-    """The family's case manager (or another holder of change), or the project leader."""
-    if adgang.can(user, adgang.CHANGE, familie):
-        return
-    _require_role(user, familie.projekt, Rolle.PROJEKTLEDER)
-    if not adgang.can(user, adgang.VIEW, familie):
+    if not adgang.may_change_family(user, familie):
         raise PermissionDenied
 
 
@@ -299,13 +295,15 @@ def samtykke_registrer(
     sektorer = sorted(set(sektorer))
     modtagere = list(modtagere)
     errors: dict[str, list[str]] = {}
-    is_adult_member = familie.medlemskaber.filter(
-        person=person, rolle=Familiemedlemskab.Rolle.VOKSEN, til__isnull=True
-    ).exists()
-    if not is_adult_member and not _is_youth_over_15(person):
+    membership = familie.medlemskaber.filter(person=person, til__isnull=True).first()
+    if membership is None:
+        errors["person"] = [_("Samtykket skal gives af et nuværende medlem af familien.")]
+    elif membership.rolle != Familiemedlemskab.Rolle.VOKSEN and not _is_youth_over_15(person):
         errors["person"] = [
             _("Samtykket skal gives af en voksen i familien eller en ung over 15 år.")
         ]
+    if gyldig_til is not None and gyldig_til < gyldig_fra:
+        errors["gyldig_til"] = [_("Slutdatoen skal ligge på eller efter startdatoen.")]
     if not sektorer or not set(sektorer) <= set(Sektor.values):
         errors["sektorer"] = [_("Vælg mindst én sektor, hvis data samtykket omfatter.")]
     if not modtagere:

@@ -9,4 +9,17 @@ urlpatterns = [
     path("projekt/vaelg/", views.project_switch, name="projekt_vaelg"),
     path("konti/laaste/", views.locked_accounts, name="laaste_konti"),
     path("konti/laaste/laas-op/", views.unlock_account, name="laas_op"),
+    path("familier/", views.familie_liste, name="familie_liste"),
+    path("familier/<int:pk>/", views.familie_detalje, name="familie_detalje"),
+    path("familier/<int:pk>/samtykke/ny/", views.samtykke_ny, name="samtykke_ny"),
+    path(
+        "samtykker/<int:pk>/tilbagekald/",
+        views.samtykke_tilbagekald,
+        name="samtykke_tilbagekald",
+    ),
+    path("personer/<int:pk>/", views.person_detalje, name="person_detalje"),
+    path("personer/<int:pk>/cpr/", views.person_cpr, name="person_cpr"),
+    path("personer/<int:pk>/indsigt/", views.person_indsigt, name="person_indsigt"),
+    path("adgangslog/", views.adgangslog, name="adgangslog"),
+    path("adgangslog/csv/", views.adgangslog_csv, name="adgangslog_csv"),
 ]

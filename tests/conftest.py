@@ -50,6 +50,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_permission_ids():
+    # A transactional test's flush recreates auth permissions under new ids; the policy caches
+    # ids for the life of a process (stable in production), so forget them between tests.
+    from kerne import adgang
+
+    adgang._permission_id.cache_clear()
+    yield
+    adgang._permission_id.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager_unless_marked(request: pytest.FixtureRequest, settings):
     """Tasks run in-process unless the test asks for the real worker."""
     from config.celery import app

@@ -19,3 +19,26 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// A family search with digits may hold a CPR number, which must never reach a URL (browser
+// history, proxy and access logs): such a search is posted instead; the view holds it in the
+// session and answers with a token. Without script, the view redirects the GET the same way.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-post-if-digits]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      const input = form.elements.namedItem(form.dataset.postIfDigits);
+      const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+      if (!input || !token || !/[0-9]/.test(input.value)) {
+        return;
+      }
+      form.method = "post";
+      if (!form.querySelector("input[name=csrfmiddlewaretoken]")) {
+        const field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "csrfmiddlewaretoken";
+        field.value = token.value;
+        form.appendChild(field);
+      }
+    });
+  });
+});
