@@ -144,6 +144,52 @@ EXEMPT = {
 }
 EXEMPT_NAMESPACES = {"admin"}
 
+# Who sees (and who may change) each family of the world, by the policy's derived grants.
+SEES = {
+    "own": {"koordinator", "sagsbehandler", "afdelingsleder", "projektleder"},
+    "other": {"koordinator_anden", "projektleder"},
+    "foreign": {"projektleder_fremmed"},
+}
+CHANGES = {
+    "own": {"koordinator", "projektleder"},
+    "other": {"koordinator_anden", "projektleder"},
+    "foreign": {"projektleder_fremmed"},
+}
+STAFF_PAGE_REFUSED = {"borger": 403, "evaluator": 403}
+
+
+def family_page(target: str, *, ok: int = 200, who: dict | None = None) -> dict[str, int]:
+    """A staff page about one family: 404 (not 403) where the family is not visible."""
+    allowed = (who or SEES)[target]
+    expect = {"anonym": 302, **STAFF_PAGE_REFUSED}
+    for actor in ACTORS:
+        if actor not in expect:
+            expect[actor] = ok if actor in allowed else 404
+    return expect
+
+
+def change_page(target: str, *, ok: int = 200) -> dict[str, int]:
+    """A write about one family: 404 if it is hidden, 403 if seen but not changeable."""
+    expect = family_page(target, ok=ok)
+    for actor in SEES[target] - CHANGES[target]:
+        expect[actor] = 403
+    return expect
+
+
+def family_kwargs(world: World, target: str) -> dict:
+    return {"pk": world.families[target].pk}
+
+
+def person_kwargs(world: World, target: str) -> dict:
+    return {"pk": world.persons[target].pk}
+
+
+def consent_kwargs(world: World, target: str) -> dict:
+    return {"pk": world.consents[target].pk}
+
+
+TARGETS = ("own", "other", "foreign")
+
 MATRIX: list[Row] = [
     Row("start", signed_in(302, borger=302, databeskyttelse=302, evaluator=302)),
     Row("rapporter:start_projektleder", only("projektleder", "projektleder_fremmed")),
@@ -165,6 +211,43 @@ MATRIX: list[Row] = [
         signed_in(302),
         method="post",
         data=lambda w, t: {"projekt": "0"},
+    ),
+    Row("kerne:familie_liste", signed_in(200, **STAFF_PAGE_REFUSED)),
+    Row("kerne:adgangslog", only("projektleder", "projektleder_fremmed", "databeskyttelse")),
+    Row("kerne:adgangslog_csv", only("projektleder", "projektleder_fremmed", "databeskyttelse")),
+    *(
+        Row("kerne:familie_detalje", family_page(t), target=t, kwargs=family_kwargs)
+        for t in TARGETS
+    ),
+    *(Row("kerne:samtykke_ny", change_page(t), target=t, kwargs=family_kwargs) for t in TARGETS),
+    *(
+        Row("kerne:samtykke_tilbagekald", change_page(t), target=t, kwargs=consent_kwargs)
+        for t in TARGETS
+    ),
+    *(Row("kerne:person_detalje", family_page(t), target=t, kwargs=person_kwargs) for t in TARGETS),
+    *(
+        Row(
+            "kerne:person_cpr",
+            family_page(t),
+            target=t,
+            kwargs=person_kwargs,
+            method="post",
+            data=lambda w, t: {"familie": w.families[t].pk},
+        )
+        for t in TARGETS
+    ),
+    *(
+        Row(
+            "kerne:person_indsigt",
+            {
+                **only(),
+                "projektleder": 200 if t != "foreign" else 404,
+                "projektleder_fremmed": 200 if t == "foreign" else 404,
+            },
+            target=t,
+            kwargs=person_kwargs,
+        )
+        for t in TARGETS
     ),
 ]
 
