@@ -1,9 +1,20 @@
-"""Version 1 of the API."""
+"""Version 1 of the API: every path here is documented in the OpenAPI schema at /api/schema/."""
 
-from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from kerne import api, api_errors
 
 app_name = "api"
+
+router = SimpleRouter()
+router.register("families", api.FamilyViewSet, basename="family")
+router.register("persons", api.PersonViewSet, basename="person")
+router.register("consents", api.ConsentViewSet, basename="consent")
+
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", api.TokenObtainView.as_view(), name="token"),
+    *router.urls,
+    # Last: anything else under /api/v1/ is a JSON 404, not the HTML error page.
+    re_path(r"^.*$", api_errors.not_found, name="not-found"),
 ]

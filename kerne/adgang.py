@@ -355,6 +355,18 @@ def sectors_for(user: Any, familie: Familie, action: str = VIEW) -> list[str]:
     return [sektor for sektor in Sektor.values if sektor in held]
 
 
+def sectors_by_family(user: Any, familie_ids: list[int], action: str = VIEW) -> dict[int, list]:
+    """sectors_for for a whole page of families in one query."""
+    held: dict[int, set[str]] = {pk: set() for pk in familie_ids}
+    for familie_id, sektor in (
+        sagsdele_for(user, action)
+        .filter(familie_id__in=familie_ids)
+        .values_list("familie_id", "sektor")
+    ):
+        held[familie_id].add(sektor)
+    return {pk: [s for s in Sektor.values if s in held[pk]] for pk in familie_ids}
+
+
 def visible(user: Any, action: str, queryset: QuerySet) -> QuerySet:
     """Filter any queryset of personal data down to what the user may see.
 

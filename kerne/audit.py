@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,12 +63,18 @@ def log(
 
 
 def log_reads(
-    *, user: Any, familie_ids: list[int], formaal: str, objekt_type: str = "kerne.familie"
+    *,
+    user: Any,
+    formaal: str,
+    familie_ids: Iterable[int] = (),
+    person_ids: Iterable[int] = (),
 ) -> None:
-    """One READ row per family shown on a list page or API page, in one insert."""
-    if not familie_ids:
-        return
+    """One READ row per family or person shown on a list page, in one insert."""
     context = current_request.get()
+    targets = [("kerne.familie", pk, None) for pk in familie_ids]
+    targets += [("kerne.person", None, pk) for pk in person_ids]
+    if not targets:
+        return
     Adgangslog.objects.bulk_create(
         Adgangslog(
             bruger_id=user.pk,
@@ -75,10 +82,11 @@ def log_reads(
             handling=Handling.READ,
             formaal=formaal,
             familie_id=familie_id,
+            person_id=person_id,
             objekt_type=objekt_type,
-            objekt_id=str(familie_id),
+            objekt_id=str(familie_id or person_id),
             ip=context.ip if context else None,
             request_id=context.request_id if context else "",
         )
-        for familie_id in familie_ids
+        for objekt_type, familie_id, person_id in targets
     )

@@ -190,6 +190,36 @@ def consent_kwargs(world: World, target: str) -> dict:
 
 TARGETS = ("own", "other", "foreign")
 
+
+def api_object(target: str, *, ok: int = 200, who: dict | None = None) -> dict[str, int]:
+    """An API object: 401 without credentials, 404 wherever it is not visible."""
+    allowed = (who or SEES)[target]
+    return {
+        actor: 401 if actor == "anonym" else (ok if actor in allowed else 404) for actor in ACTORS
+    }
+
+
+def api_change(target: str, *, ok: int = 200) -> dict[str, int]:
+    expect = api_object(target, ok=ok)
+    for actor in SEES[target] - CHANGES[target]:
+        expect[actor] = 403
+    return expect
+
+
+def consent_body(world: World, target: str) -> dict:
+    consent = world.consents[target]
+    return {
+        "familie": world.families[target].pk,
+        "person": consent.person_id,
+        "sektorer": [Sektor.SUNDHED],
+        "modtagere": [consent.modtagere.first().pk],
+        "formaal": "Matrix",
+        "gyldig_fra": str(consent.gyldig_fra),
+    }
+
+
+REGISTERS_PERSONS = {"koordinator", "koordinator_anden", "sagsbehandler", "projektleder"}
+
 MATRIX: list[Row] = [
     Row("start", signed_in(302, borger=302, databeskyttelse=302, evaluator=302)),
     Row("rapporter:start_projektleder", only("projektleder", "projektleder_fremmed")),
@@ -248,6 +278,60 @@ MATRIX: list[Row] = [
             kwargs=person_kwargs,
         )
         for t in TARGETS
+    ),
+    # --- API v1 ---
+    Row("api:family-list", everyone(200, anonym=401), api=True),
+    Row("api:person-list", everyone(200, anonym=401), api=True),
+    Row("api:consent-list", everyone(200, anonym=401), api=True),
+    Row("api:not-found", everyone(404), api=True, kwargs=None, note="JSON 404 catch-all"),
+    *(
+        Row("api:family-detail", api_object(t), target=t, kwargs=family_kwargs, api=True)
+        for t in TARGETS
+    ),
+    *(
+        Row("api:person-detail", api_object(t), target=t, kwargs=person_kwargs, api=True)
+        for t in TARGETS
+    ),
+    *(
+        Row("api:consent-detail", api_object(t), target=t, kwargs=consent_kwargs, api=True)
+        for t in TARGETS
+    ),
+    *(
+        Row(
+            "api:consent-withdraw",
+            api_change(t),
+            target=t,
+            kwargs=consent_kwargs,
+            method="post",
+            data=lambda w, t: {},
+            api=True,
+        )
+        for t in TARGETS
+    ),
+    *(
+        Row(
+            "api:consent-list",
+            api_change(t, ok=201),
+            target=t,
+            method="post",
+            data=consent_body,
+            api=True,
+        )
+        for t in TARGETS
+    ),
+    Row(
+        "api:person-list",
+        {
+            actor: 401
+            if actor == "anonym"
+            else 201
+            if actor in REGISTERS_PERSONS | {"projektleder_fremmed"}
+            else 403
+            for actor in ACTORS
+        },
+        method="post",
+        data=lambda w, t: {"cpr": "120370-4321", "fornavn": "Ny", "efternavn": "Person"},
+        api=True,
     ),
 ]
 
