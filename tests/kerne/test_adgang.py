@@ -58,6 +58,15 @@ def _policy(projekt, rolle, regel, sektorer=Sektor.values):
         )
 
 
+def _job_centre_case(setup, regel):
+    """The job centre opens a case on the family, under the given policy for case workers."""
+    _policy(setup["projekt"], Rolle.SAGSBEHANDLER, regel)
+    services.afdelingssag_aabn(
+        acting_user=setup["leader"], familie=setup["familie"], forvaltning=setup["jobcenter"]
+    )
+    return setup["case_worker"], setup["familie"]
+
+
 def test_the_assigned_case_manager_sees_and_changes_the_family(setup):
     koordinator, familie = setup["koordinator"], setup["familie"]
 
@@ -99,11 +108,7 @@ def test_a_department_case_worker_sees_their_own_sector_only(setup):
 
 
 def test_consent_adds_the_consented_sector_and_withdrawal_removes_it_at_once(setup):
-    case_worker, familie, projekt = setup["case_worker"], setup["familie"], setup["projekt"]
-    _policy(projekt, Rolle.SAGSBEHANDLER, Delingsregel.Regel.WITH_CONSENT)
-    services.afdelingssag_aabn(
-        acting_user=setup["leader"], familie=familie, forvaltning=setup["jobcenter"]
-    )
+    case_worker, familie = _job_centre_case(setup, Delingsregel.Regel.WITH_CONSENT)
     mother = familie.medlemskaber.get(rolle="voksen").person
 
     samtykke = services.samtykke_registrer(
@@ -128,11 +133,7 @@ def test_consent_adds_the_consented_sector_and_withdrawal_removes_it_at_once(set
 
 
 def test_consent_to_another_department_gives_this_one_nothing(setup):
-    case_worker, familie, projekt = setup["case_worker"], setup["familie"], setup["projekt"]
-    _policy(projekt, Rolle.SAGSBEHANDLER, Delingsregel.Regel.WITH_CONSENT)
-    services.afdelingssag_aabn(
-        acting_user=setup["leader"], familie=familie, forvaltning=setup["jobcenter"]
-    )
+    case_worker, familie = _job_centre_case(setup, Delingsregel.Regel.WITH_CONSENT)
     services.samtykke_registrer(
         acting_user=setup["koordinator"],
         familie=familie,
@@ -147,11 +148,7 @@ def test_consent_to_another_department_gives_this_one_nothing(setup):
 
 
 def test_never_policy_ignores_consent(setup):
-    case_worker, familie, projekt = setup["case_worker"], setup["familie"], setup["projekt"]
-    _policy(projekt, Rolle.SAGSBEHANDLER, Delingsregel.Regel.NEVER)
-    services.afdelingssag_aabn(
-        acting_user=setup["leader"], familie=familie, forvaltning=setup["jobcenter"]
-    )
+    case_worker, familie = _job_centre_case(setup, Delingsregel.Regel.NEVER)
     services.samtykke_registrer(
         acting_user=setup["koordinator"],
         familie=familie,
@@ -166,11 +163,7 @@ def test_never_policy_ignores_consent(setup):
 
 
 def test_a_legal_basis_works_like_consent(setup):
-    case_worker, familie, projekt = setup["case_worker"], setup["familie"], setup["projekt"]
-    _policy(projekt, Rolle.SAGSBEHANDLER, Delingsregel.Regel.WITH_CONSENT)
-    services.afdelingssag_aabn(
-        acting_user=setup["leader"], familie=familie, forvaltning=setup["jobcenter"]
-    )
+    case_worker, familie = _job_centre_case(setup, Delingsregel.Regel.WITH_CONSENT)
 
     services.hjemmel_registrer(
         acting_user=setup["leader"],
@@ -185,11 +178,7 @@ def test_a_legal_basis_works_like_consent(setup):
 
 
 def test_an_expired_or_future_consent_gives_nothing(setup):
-    case_worker, familie, projekt = setup["case_worker"], setup["familie"], setup["projekt"]
-    _policy(projekt, Rolle.SAGSBEHANDLER, Delingsregel.Regel.WITH_CONSENT)
-    services.afdelingssag_aabn(
-        acting_user=setup["leader"], familie=familie, forvaltning=setup["jobcenter"]
-    )
+    case_worker, familie = _job_centre_case(setup, Delingsregel.Regel.WITH_CONSENT)
     person = familie.medlemskaber.get(rolle="voksen").person
     for fra, til in [(TODAY - datetime.timedelta(days=30), TODAY - datetime.timedelta(days=1))]:
         services.samtykke_registrer(
