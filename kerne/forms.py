@@ -200,3 +200,7 @@ class AdgangslogFilterForm(DkfdsFormMixin, forms.Form):
             for name, value in self.cleaned_data.items()
             if value not in (None, "")
         }
+
+
+class PersonFletForm(DkfdsFormMixin, forms.Form):
+    """The merge's confirmation: no fields, only the button; carries the service's errors."""

@@ -207,10 +207,26 @@ def audit_log_for(
 
 def accesses_to_person(person: Person) -> QuerySet[Adgangslog]:
     """Every logged use of one person's data: rows about them, and their families' rows."""
+    person_ids = merged_person_ids(person)
     family_ids = Familiemedlemskab.objects.filter(person=person).values("familie_id")
     return Adgangslog.objects.filter(
-        Q(person_id=person.pk) | Q(person_id__isnull=True, familie_id__in=family_ids)
+        Q(person_id__in=person_ids) | Q(person_id__isnull=True, familie_id__in=family_ids)
     ).order_by("tidspunkt", "pk")
+
+
+def merged_person_ids(person: Person) -> set[int]:
+    """The person's id and the ids of every duplicate merged into them (the log keeps those)."""
+    ids = {person.pk}
+    frontier = {person.pk}
+    while frontier:
+        merged = set(
+            Adgangslog.objects.filter(
+                person_id__in=frontier, detaljer__has_key="merged_person_id"
+            ).values_list("detaljer__merged_person_id", flat=True)
+        )
+        frontier = {int(pk) for pk in merged} - ids
+        ids |= frontier
+    return ids
 
 
 # --- Reads for the kernel's pages (appended; imports are local so the header stays as is) ------
@@ -254,3 +270,89 @@ def person_in_project(user: Any, projekt: Projekt | None, pk: int) -> Person:
 def user_id_for_username(username: str) -> int | None:
     """The id behind a username typed into a filter; None when there is no such user."""
     return User.objects.filter(username=username.strip()).values_list("pk", flat=True).first()
+
+
+# --- Duplicate persons ------------------------------------------------------------------------
+
+
+def _project_persons(user: Any, projekt: Projekt) -> QuerySet[Person]:
+    """Persons the user may see who belong (or belonged) to a family of the project."""
+    return persons_for(user).filter(
+        pk__in=Familiemedlemskab.objects.filter(familie__projekt=projekt).values("person_id")
+    )
+
+
+def _visible_memberships(user: Any, projekt: Projekt | None = None) -> Prefetch:
+    """A person's memberships of the families the user may see (of one project, if given)."""
+    familier = adgang.families_for(user)
+    if projekt is not None:
+        familier = familier.filter(projekt=projekt)
+    return Prefetch(
+        "medlemskaber",
+        queryset=Familiemedlemskab.objects.filter(familie__in=familier.values("pk"))
+        .select_related("familie")
+        .order_by("familie__betegnelse", "fra"),
+    )
+
+
+def duplicate_candidates(user: Any, projekt: Projekt | None) -> list[tuple[Person, Person]]:
+    """Pairs of the project's persons who may be one: the same name in any case, and the same
+    birth date or one of them without a CPR number. The one to keep comes first.
+
+    One self-join finds the pairs; the persons and their families follow in two more queries.
+    """
+    from django.db.models import F, FilteredRelation
+    from django.db.models.functions import Lower
+    from django.db.models.lookups import Exact
+
+    if projekt is None:
+        return []
+    candidates = _project_persons(user, projekt)
+    # Persons of a municipality share its row: join them to each other through it, each pair
+    # once (the other's id is the greater).
+    pairs = list(
+        candidates.annotate(
+            anden=FilteredRelation(
+                "kommune__personer", condition=Q(kommune__personer__pk__gt=F("pk"))
+            )
+        )
+        # One filter() call, so every condition is on the same joined person.
+        .filter(
+            Exact(Lower("anden__fornavn"), Lower("fornavn")),
+            Exact(Lower("anden__efternavn"), Lower("efternavn")),
+            # Two CPR numbers are two people (the database keeps a CPR unique): a candidate
+            # pair has one person without a number, and no birth dates that disagree.
+            Q(cpr__isnull=True) | Q(anden__cpr__isnull=True),
+            Q(anden__foedselsdato=F("foedselsdato"))
+            | Q(foedselsdato__isnull=True)
+            | Q(anden__foedselsdato__isnull=True),
+            anden__in=candidates.values("pk"),
+        )
+        .order_by(Lower("efternavn"), Lower("fornavn"), "pk", "anden__pk")
+        .values_list("pk", "anden__pk")
+    )
+    if not pairs:
+        return []
+    persons = Person.objects.prefetch_related(_visible_memberships(user, projekt)).in_bulk(
+        {pk for pair in pairs for pk in pair}
+    )
+    result = []
+    for first_id, second_id in pairs:
+        first, second = persons[first_id], persons[second_id]
+        # Keep the one with the CPR number, else the one registered first.
+        if second.cpr and not first.cpr:
+            first, second = second, first
+        result.append((first, second))
+    return result
+
+
+def person_for_merge(user: Any, pk: int) -> Person:
+    """A person the user may see, with what the merge page shows; else 404 (and logged).
+
+    The counts are of every membership and consent, since the merge moves them all.
+    """
+    queryset = Person.objects.annotate(
+        antal_medlemskaber=Count("medlemskaber", distinct=True),
+        antal_samtykker=Count("samtykker", distinct=True),
+    ).prefetch_related(_visible_memberships(user))
+    return adgang.get_visible_or_404(user, queryset, formaal=audit.Formaal.SUPPORT, pk=pk)

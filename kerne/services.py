@@ -527,43 +527,96 @@ def cpr_reveal(*, acting_user: Any, person: Person, familie: Familie) -> str:
 def person_flet(*, acting_user: Any, behold: Person, dublet: Person) -> Person:
     """Merge a duplicate into the person kept: every row pointing at it moves over.
 
-    Generic over related objects, so data added by later apps moves too; nothing is lost.
+    Generic over related objects, so data added by later apps moves too. Where both are
+    current members of one family, the two memberships become one (custody if either had it,
+    the earlier start); the dropped row is kept in the audit details.
     """
-    if behold.pk == dublet.pk:
-        raise ValidationError(_("Vælg to forskellige personer."))
-    if behold.kommune_id != dublet.kommune_id:
-        raise ValidationError(_("Personerne hører til forskellige kommuner."))
-    if not Projektrolle.objects.filter(
-        bruger=acting_user, projekt__kommune_id=behold.kommune_id, rolle=Rolle.PROJEKTLEDER
+    # Permission first, on the objects as the user sees them: both visible, and the user leads
+    # a project of a family they belong to.
+    for person in (behold, dublet):
+        if not adgang.can(acting_user, adgang.VIEW, person):
+            raise PermissionDenied
+    led = Projektrolle.objects.filter(bruger=acting_user, rolle=Rolle.PROJEKTLEDER).values(
+        "projekt_id"
+    )
+    if not Familiemedlemskab.objects.filter(
+        person__in=[behold.pk, dublet.pk], familie__projekt__in=led
     ).exists():
         raise PermissionDenied
-    if behold.cpr and dublet.cpr and behold.cpr != dublet.cpr:
+    if behold.pk == dublet.pk:
+        raise ValidationError(_("Vælg to forskellige personer."))
+    # Lock both in id order (no deadlock between two opposite merges), then decide on the
+    # locked rows, not on what the caller passed in.
+    locked = {
+        p.pk: p
+        for p in Person.objects.select_for_update()
+        .filter(pk__in=[behold.pk, dublet.pk])
+        .order_by("pk")
+    }
+    behold, dublet = locked[behold.pk], locked[dublet.pk]
+    if behold.kommune_id != dublet.kommune_id:
+        raise ValidationError(_("Personerne hører til forskellige kommuner."))
+    if behold.cpr and dublet.cpr:
         raise ValidationError(
             _("Personerne har forskellige CPR-numre og kan ikke være den samme person.")
         )
-    behold, dublet = (
-        Person.objects.select_for_update().get(pk=behold.pk),
-        Person.objects.select_for_update().get(pk=dublet.pk),
-    )
+    if behold.bruger_id and dublet.bruger_id:
+        raise ValidationError(
+            _("Begge personer har et borgerlogin. Fjern det ene, før personerne flettes.")
+        )
+
+    merged_memberships = []
+    for kept in behold.medlemskaber.filter(til__isnull=True):
+        duplicate = dublet.medlemskaber.filter(familie_id=kept.familie_id, til__isnull=True).first()
+        if duplicate is None:
+            continue
+        kept.foraeldremyndighed = kept.foraeldremyndighed or duplicate.foraeldremyndighed
+        kept.fra = min(kept.fra, duplicate.fra)
+        kept.save(update_fields=["foraeldremyndighed", "fra"])
+        merged_memberships.append(
+            {
+                "familie_id": duplicate.familie_id,
+                "rolle": duplicate.rolle,
+                "relation": duplicate.relation,
+                "foraeldremyndighed": duplicate.foraeldremyndighed,
+                "fra": str(duplicate.fra),
+            }
+        )
+        duplicate.delete()
+
     moved: dict[str, int] = {}
-    for relation in Person._meta.related_objects:
-        if relation.one_to_many or relation.one_to_one:
-            model = relation.related_model
-            field = relation.field.name
-            rows = model._default_manager.filter(**{field: dublet})
-            if model is Familiemedlemskab:
-                # The kept person may already be in the same family: keep one membership.
-                rows.filter(familie__in=behold.medlemskaber.values("familie")).delete()
-            moved[model._meta.label_lower] = rows.update(**{field: behold})
-    for name in ("cpr", "foedselsdato", "koen", "adresse", "postnummer", "by", "bruger_id"):
-        if not getattr(behold, name) and getattr(dublet, name):
-            setattr(behold, name, getattr(dublet, name))
+    try:
+        with transaction.atomic():
+            for relation in Person._meta.related_objects:
+                if relation.one_to_many or relation.one_to_one:
+                    model = relation.related_model
+                    field = relation.field.name
+                    moved[model._meta.label_lower] = model._default_manager.filter(
+                        **{field: dublet}
+                    ).update(**{field: behold})
+    except IntegrityError:
+        raise ValidationError(
+            _("Personerne kan ikke flettes automatisk, fordi de har modstridende oplysninger.")
+        ) from None
+
+    changed = []
+    if not behold.cpr and dublet.cpr:
+        behold.cpr, behold.foedselsdato, behold.koen = dublet.cpr, dublet.foedselsdato, dublet.koen
+        changed += ["cpr", "foedselsdato", "koen"]
+    # The address is one fact: take the duplicate's whole address, never a mix of the two.
+    if not (behold.adresse or behold.postnummer or behold.by) and dublet.adresse:
+        behold.adresse, behold.postnummer, behold.by = dublet.adresse, dublet.postnummer, dublet.by
+        changed += ["adresse", "postnummer", "by"]
+    if not behold.bruger_id and dublet.bruger_id:
+        behold.bruger_id = dublet.bruger_id
+        changed.append("bruger")
     dublet_id = dublet.pk
-    dublet_cpr, dublet.cpr, dublet.bruger_id = dublet.cpr, None, None
+    # Free the unique CPR and login before the kept person takes them over.
+    dublet.cpr, dublet.bruger = None, None
     dublet.save(update_fields=["cpr", "bruger"])
-    behold.cpr = behold.cpr or dublet_cpr
-    behold.full_clean()
-    behold.save()
+    if changed:
+        behold.full_clean(validate_constraints=False)
+        behold.save(update_fields=changed)
     dublet.delete()
     audit.log(
         user=acting_user,
@@ -571,7 +624,12 @@ def person_flet(*, acting_user: Any, behold: Person, dublet: Person) -> Person:
         formaal=Formaal.SUPPORT,
         person=behold,
         objekt=behold,
-        detaljer={"merged_person_id": dublet_id, "moved": moved},
+        detaljer={
+            "merged_person_id": dublet_id,
+            "moved": moved,
+            "merged_memberships": merged_memberships,
+            "fields_taken": changed,
+        },
     )
     for familie in Familie.objects.filter(medlemskaber__person=behold).distinct():
         adgang.sync_family_grants(familie, reason="person_flet", acting_user=acting_user)

@@ -17,6 +17,8 @@ urlpatterns = [
         views.samtykke_tilbagekald,
         name="samtykke_tilbagekald",
     ),
+    path("personer/dubletter/", views.person_dubletter, name="person_dubletter"),
+    path("personer/flet/<int:behold>/<int:dublet>/", views.person_flet, name="person_flet"),
     path("personer/<int:pk>/", views.person_detalje, name="person_detalje"),
     path("personer/<int:pk>/cpr/", views.person_cpr, name="person_cpr"),
     path("personer/<int:pk>/indsigt/", views.person_indsigt, name="person_indsigt"),

@@ -27,6 +27,7 @@ from kerne.forms import (
     AdgangslogFilterForm,
     CprVisForm,
     FamilieSoegForm,
+    PersonFletForm,
     SamtykkeForm,
     TilbagekaldForm,
     add_service_errors,
@@ -494,3 +495,59 @@ def person_indsigt(request: HttpRequest, pk: int) -> HttpResponse:
             yield line
 
     return _csv_response(f"indsigt-person-{person.pk}.csv", header, data())
+
+
+# --- Duplicate persons ------------------------------------------------------------------------
+
+
+def _merge_facts(person: Person) -> dict:
+    return {"person": person, "cpr": selectors.masked_cpr(person)}
+
+
+@login_required
+@adgang.require_role(Rolle.PROJEKTLEDER)
+@never_cache
+@require_GET
+def person_dubletter(request: HttpRequest) -> HttpResponse:
+    """The project's possible duplicate persons, each pair linking to its merge page."""
+    pairs = selectors.duplicate_candidates(request.user, adgang.active_project(request))
+    audit.log_reads(
+        user=request.user,
+        formaal=audit.Formaal.SUPPORT,
+        person_ids=sorted({person.pk for pair in pairs for person in pair}),
+    )
+    return render(
+        request,
+        "kerne/person_flet_dubletter.html",
+        {"par": [(_merge_facts(behold), _merge_facts(dublet)) for behold, dublet in pairs]},
+    )
+
+
+@login_required
+@adgang.require_role(Rolle.PROJEKTLEDER)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def person_flet(request: HttpRequest, behold: int, dublet: int) -> HttpResponse:
+    """Confirm and merge a duplicate into the person kept; the merge cannot be undone."""
+    kept = selectors.person_for_merge(request.user, behold)
+    duplicate = selectors.person_for_merge(request.user, dublet)
+    form = PersonFletForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_valid():
+        try:
+            kept = services.person_flet(acting_user=request.user, behold=kept, dublet=duplicate)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = 400
+        else:
+            messages.success(request, _("Personerne er flettet."))
+            return redirect("kerne:person_detalje", pk=kept.pk)
+    audit.log_reads(
+        user=request.user, formaal=audit.Formaal.SUPPORT, person_ids=[kept.pk, duplicate.pk]
+    )
+    return render(
+        request,
+        "kerne/person_flet.html",
+        {"form": form, "behold": _merge_facts(kept), "dublet": _merge_facts(duplicate)},
+        status=status,
+    )

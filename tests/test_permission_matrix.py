@@ -333,6 +333,21 @@ MATRIX: list[Row] = [
         data=lambda w, t: {"cpr": "120370-4321", "fornavn": "Ny", "efternavn": "Person"},
         api=True,
     ),
+    # --- Duplicate persons ---
+    Row("kerne:person_dubletter", only("projektleder", "projektleder_fremmed")),
+    Row(
+        "kerne:person_flet",
+        {**only("projektleder"), "projektleder_fremmed": 404},
+        target="own",
+        kwargs=lambda w, t: dict(
+            zip(
+                ("behold", "dublet"),
+                w.families[t].medlemskaber.order_by("pk").values_list("person_id", flat=True),
+                strict=True,
+            )
+        ),
+        note="GET only: the confirmation page; the merge itself is tested in test_person_flet",
+    ),
 ]
 
 
