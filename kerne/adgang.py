@@ -131,6 +131,19 @@ class Grant:
     sektor: str = ""  # blank: the family level (members, status, case manager)
 
 
+# Domain apps add facts that give access (a board member with the family's referral on the
+# agenda, ...) by registering a function here in their AppConfig.ready(); kerne imports none
+# of them. Each source returns the grants its facts give on one family.
+GrantSource = Callable[[Familie, date], set[Grant]]
+GRANT_SOURCES: list[GrantSource] = []
+
+
+def register_grant_source(source: GrantSource) -> GrantSource:
+    if source not in GRANT_SOURCES:
+        GRANT_SOURCES.append(source)
+    return source
+
+
 @lru_cache(maxsize=8)
 def _permission_id(model_name: str, action: str) -> int:
     return Permission.objects.get(
@@ -222,6 +235,13 @@ def derive_grants(familie: Familie, *, today: date | None = None) -> set[Grant]:
             grants.add(Grant(eksplicit.bruger_id, VIEW, eksplicit.sektor))
         if eksplicit.tilladelse == EksplicitAdgang.Tilladelse.CHANGE:
             grants.add(Grant(eksplicit.bruger_id, CHANGE, eksplicit.sektor))
+
+    for source in GRANT_SOURCES:
+        grants |= source(familie, today)
+
+    if familie.status == Familie.Status.AFSLUTTET:
+        # After discharge the team keeps a read-only view; nobody changes the family's data.
+        grants = {g for g in grants if g.action == VIEW}
     return grants
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -90,7 +91,26 @@ USERS = [
 ]
 
 
-def seed(*, families: int, months: int, seed: int, with_users: bool) -> list[str]:
+# Domain apps add their demo data here from AppConfig.ready(), as (order, function). Each
+# function takes families, months and seed, must be idempotent, and returns summary lines.
+DemoSeeder = Callable[..., list[str]]
+SEEDERS: list[tuple[int, DemoSeeder]] = []
+
+
+def register_seeder(order: int, seeder: DemoSeeder) -> None:
+    if all(existing is not seeder for _order, existing in SEEDERS):
+        SEEDERS.append((order, seeder))
+
+
+def seed_all(*, families: int, months: int, seed: int, with_users: bool) -> list[str]:
+    """The kernel's demo data, then every registered app's, in their order."""
+    summary = seed_kernel(families=families, months=months, seed=seed, with_users=with_users)
+    for _order, seeder in sorted(SEEDERS, key=lambda pair: pair[0]):
+        summary += seeder(families=families, months=months, seed=seed)
+    return summary
+
+
+def seed_kernel(*, families: int, months: int, seed: int, with_users: bool) -> list[str]:
     """Create or complete the demo data; running it twice changes nothing."""
     kommuner = {}
     projekter = {}

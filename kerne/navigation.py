@@ -54,6 +54,13 @@ NAVIGATION: dict[str, list[NavItem]] = {
 }
 
 
+def register_nav(rolle: str, item: NavItem) -> None:
+    """Domain apps add their menu items here from AppConfig.ready(); kerne imports none of them."""
+    items = NAVIGATION.setdefault(rolle, [])
+    if all(existing.url_name != item.url_name for existing in items):
+        items.append(item)
+
+
 def navigation_for(roles: list[str]) -> list[NavItem]:
     """The menu for a user holding these roles, without repeats, in role priority order."""
     seen: set[str] = set()

@@ -282,3 +282,33 @@ def test_listing_visible_families_is_one_query(setup, projekt, families):
 
     assert len(ids) == families + 1
     assert len(queries) == 1
+
+
+def test_a_discharged_family_is_read_only_for_everyone(setup):
+    koordinator, familie = setup["koordinator"], setup["familie"]
+    _policy(setup["projekt"], Rolle.KOORDINATOR, Delingsregel.Regel.ALWAYS)
+
+    Familie.objects.filter(pk=familie.pk).update(status=Familie.Status.AFSLUTTET)
+    adgang.sync_family_grants(familie, reason="test")
+
+    assert adgang.can(koordinator, adgang.VIEW, familie)
+    assert not adgang.can(koordinator, adgang.CHANGE, familie)
+    assert adgang.sectors_for(koordinator, familie, adgang.CHANGE) == []
+    assert adgang.sectors_for(koordinator, familie) == Sektor.values
+
+
+def test_a_registered_grant_source_adds_its_grants(setup, projekt):
+    guest = user_with_role(Rolle.AFDELINGSLEDER, projekt)
+    familie = setup["familie"]
+
+    def board_member(f, today):
+        return {adgang.Grant(guest.pk, adgang.VIEW)} if f.pk == familie.pk else set()
+
+    adgang.register_grant_source(board_member)
+    try:
+        adgang.sync_family_grants(familie, reason="test")
+        assert adgang.can(guest, adgang.VIEW, familie)
+    finally:
+        adgang.GRANT_SOURCES.remove(board_member)
+    adgang.sync_family_grants(familie, reason="test")
+    assert not adgang.can(guest, adgang.VIEW, familie)

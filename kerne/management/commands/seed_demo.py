@@ -40,7 +40,7 @@ class Command(BaseCommand):
             return
         with_users = settings.DEBUG or options["allow_demo_users"]
         with transaction.atomic():
-            summary = demo.seed(
+            summary = demo.seed_all(
                 families=options["families"],
                 months=options["months"],
                 seed=options["seed"],
