@@ -595,3 +595,62 @@ class Adgangslog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Adgangslog rows are append-only.")
+
+
+def _private_storage():
+    # Generated documents live outside the web root and are served only by a view that checks
+    # permission and writes the audit row.
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class Dokument(models.Model):
+    """A generated PDF: built once per (kind, key) by a Celery task, with visible progress."""
+
+    class Tilstand(models.TextChoices):
+        VENTENDE = "ventende", _("I kø")
+        KOERER = "koerer", _("Dannes")
+        FAERDIG = "faerdig", _("Klar")
+        FEJLET = "fejlet", _("Fejlet")
+
+    kind = models.CharField(_("art"), max_length=50)
+    noegle = models.CharField(_("nøgle"), max_length=200)
+    titel = models.CharField(_("titel"), max_length=200)
+    projekt = models.ForeignKey(
+        Projekt, on_delete=models.PROTECT, related_name="dokumenter", verbose_name=_("projekt")
+    )
+    familie = models.ForeignKey(
+        Familie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dokumenter",
+        verbose_name=_("familie"),
+    )
+    tilstand = models.CharField(
+        _("tilstand"), max_length=10, choices=Tilstand.choices, default=Tilstand.VENTENDE
+    )
+    fremdrift = models.PositiveSmallIntegerField(_("fremdrift (%)"), default=0)
+    fil = models.FileField(
+        _("fil"), storage=_private_storage, upload_to="dokumenter/%Y/%m", blank=True
+    )
+    fejl = models.CharField(_("fejl"), max_length=500, blank=True)
+    bestilt_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    bestilt = models.DateTimeField(_("bestilt"), auto_now_add=True)
+    faerdig = models.DateTimeField(_("færdig"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokumenter")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "noegle"], name="dokument_unik_pr_noegle"),
+            models.CheckConstraint(
+                condition=models.Q(fremdrift__lte=100), name="dokument_fremdrift_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titel

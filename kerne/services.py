@@ -14,7 +14,7 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from kerne import adgang, audit, cpr
 from kerne.models import (
     Afdelingssag,
     Delingsregel,
+    Dokument,
     EksplicitAdgang,
     Familie,
     Familiemedlemskab,
@@ -634,3 +635,91 @@ def person_flet(*, acting_user: Any, behold: Person, dublet: Person) -> Person:
     for familie in Familie.objects.filter(medlemskaber__person=behold).distinct():
         adgang.sync_family_grants(familie, reason="person_flet", acting_user=acting_user)
     return behold
+
+
+# --- Generated documents ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def dokument_bestil(
+    *,
+    acting_user: Any,
+    kind: str,
+    key: str,
+    projekt: Projekt,
+    titel: str,
+    familie: Familie | None = None,
+) -> Dokument:
+    """Order a PDF: the same (kind, key) gives the same document, built once in the background.
+
+    A document that failed is queued again; one that is queued, running or done is returned.
+    """
+    from kerne import pdf, tasks
+
+    pdf.kind_of(Dokument(kind=kind))  # refuses an unregistered kind before anything is written
+    dokument, created = Dokument.objects.select_for_update().get_or_create(
+        kind=kind,
+        noegle=key,
+        defaults={
+            "titel": titel,
+            "projekt": projekt,
+            "familie": familie,
+            "bestilt_af": acting_user,
+        },
+    )
+    if not created and dokument.tilstand != Dokument.Tilstand.FEJLET:
+        return dokument
+    if not created:
+        dokument.tilstand, dokument.fremdrift, dokument.fejl = Dokument.Tilstand.VENTENDE, 0, ""
+        dokument.save(update_fields=["tilstand", "fremdrift", "fejl"])
+    audit.log(
+        user=acting_user,
+        handling=Handling.PDF,
+        formaal=Formaal.SAGSBEHANDLING if familie else Formaal.RAPPORT,
+        familie=familie,
+        projekt_id=projekt.pk,
+        objekt=dokument,
+        detaljer={"kind": kind, "ordered": True},
+    )
+    dokument_id = dokument.pk
+    transaction.on_commit(lambda: tasks.dokument_byg.delay(dokument_id))
+    return dokument
+
+
+def dokument_byg(*, dokument_id: int) -> None:
+    """Build one document (called by the task). Idempotent: a document already being built or
+    built is left alone; the claim is one conditional UPDATE, so two workers never both build.
+    """
+    from django.core.files.base import ContentFile
+
+    from kerne import pdf
+
+    claimed = Dokument.objects.filter(
+        pk=dokument_id, tilstand__in=[Dokument.Tilstand.VENTENDE, Dokument.Tilstand.FEJLET]
+    ).update(tilstand=Dokument.Tilstand.KOERER, fremdrift=10, fejl="")
+    if not claimed:
+        return
+    dokument = Dokument.objects.get(pk=dokument_id)
+    try:
+        template_name, context = pdf.kind_of(dokument).build(dokument)
+        Dokument.objects.filter(pk=dokument_id).update(fremdrift=40)
+        content = pdf.render_pdf(template_name, context)
+        Dokument.objects.filter(pk=dokument_id).update(fremdrift=90)
+        with transaction.atomic():
+            dokument.fil.save(
+                f"{dokument.kind}-{dokument.pk}.pdf", ContentFile(content), save=False
+            )
+            dokument.tilstand = Dokument.Tilstand.FAERDIG
+            dokument.fremdrift = 100
+            dokument.faerdig = timezone.now()
+            dokument.save(update_fields=["fil", "tilstand", "fremdrift", "faerdig"])
+    except Exception as error:
+        # The reason is shown in the UI: the exception's class, never data from the document.
+        Dokument.objects.filter(pk=dokument_id).update(
+            tilstand=Dokument.Tilstand.FEJLET,
+            fejl=_("Dokumentet kunne ikke dannes (%(fejl)s). Prøv igen.")
+            % {"fejl": type(error).__name__},
+        )
+        logger.exception("Building document %s failed", dokument_id)
+        if isinstance(error, OperationalError):
+            raise  # transient: the task retries with backoff

@@ -3,6 +3,7 @@
 import datetime
 
 from celery import shared_task
+from django.db import OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -14,6 +15,20 @@ from kerne.models import EksplicitAdgang, Familie, Hjemmel, Samtykke
 def ping(value: int) -> int:
     """Round-trip probe for tests and operations: returns its argument plus one."""
     return value + 1
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def dokument_byg(dokument_id: int) -> None:
+    """Build one PDF. Ids in; the service claims the document so a redelivery is harmless."""
+    from kerne import services
+
+    services.dokument_byg(dokument_id=dokument_id)
 
 
 @shared_task(ignore_result=True)

@@ -6,6 +6,8 @@ from kerne import views
 
 app_name = "kerne"
 urlpatterns = [
+    path("dokumenter/<int:pk>/", views.dokument_status, name="dokument_status"),
+    path("dokumenter/<int:pk>/hent/", views.dokument_hent, name="dokument_hent"),
     path("projekt/vaelg/", views.project_switch, name="projekt_vaelg"),
     path("konti/laaste/", views.locked_accounts, name="laaste_konti"),
     path("konti/laaste/laas-op/", views.unlock_account, name="laas_op"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -32,7 +33,7 @@ from kerne.forms import (
     TilbagekaldForm,
     add_service_errors,
 )
-from kerne.models import Adgangslog, Familie, Person, Rolle, Samtykke, Sektor
+from kerne.models import Adgangslog, Dokument, Familie, Person, Rolle, Samtykke, Sektor
 from kerne.navigation import START_PAGE
 
 
@@ -550,4 +551,50 @@ def person_flet(request: HttpRequest, behold: int, dublet: int) -> HttpResponse:
         "kerne/person_flet.html",
         {"form": form, "behold": _merge_facts(kept), "dublet": _merge_facts(duplicate)},
         status=status,
+    )
+
+
+# --- Generated documents ----------------------------------------------------------------------
+
+
+def _readable_document(request: HttpRequest, pk: int) -> Dokument:
+    """A document the user may read; 404 for one that is missing or not theirs."""
+    from kerne import pdf
+
+    dokument = Dokument.objects.select_related("projekt", "familie").filter(pk=pk).first()
+    if dokument is None or not pdf.kind_of(dokument).may_read(request.user, dokument):
+        raise Http404
+    return dokument
+
+
+@login_required
+@never_cache
+@require_GET
+def dokument_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The state of a document being built; htmx polls it until the document is ready."""
+    dokument = _readable_document(request, pk)
+    return render(request, "kerne/dokument_status.html", {"dokument": dokument})
+
+
+@login_required
+@never_cache
+@require_GET
+def dokument_hent(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _readable_document(request, pk)
+    if dokument.tilstand != Dokument.Tilstand.FAERDIG:
+        raise Http404
+    audit.log(
+        user=request.user,
+        handling=audit.Handling.PDF,
+        formaal=audit.Formaal.SAGSBEHANDLING if dokument.familie_id else audit.Formaal.RAPPORT,
+        familie=dokument.familie,
+        projekt_id=dokument.projekt_id,
+        objekt=dokument,
+        detaljer={"kind": dokument.kind, "downloaded": True},
+    )
+    return FileResponse(
+        dokument.fil.open("rb"),
+        as_attachment=True,
+        filename=f"{dokument.kind}-{dokument.pk}.pdf",
+        content_type="application/pdf",
     )

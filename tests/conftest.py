@@ -134,6 +134,8 @@ def celery_worker(django_db_setup, django_db_blocker):
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            # Test-only registrations (document kinds) the worker must know too.
+            "--include=tests.kerne.pdf_kinds",
             "-Q",
             queue,
             "-n",

@@ -28,6 +28,7 @@ from tests.matrix import (
     EXEMPT,
     EXEMPT_NAMESPACES,
     REGISTERS_PERSONS,
+    SEES,
     STAFF_PAGE_REFUSED,
     TARGETS,
     Row,
@@ -238,6 +239,47 @@ def _client_for(actor: str, world: World, client, api: bool):
         client.force_login(world.users[actor])
     return client
 
+
+def ready_document_kwargs(world: World, target: str) -> dict:
+    """A built family document (a test kind whose readers are the family's viewers)."""
+    from django.core.files.base import ContentFile
+
+    from kerne.models import Dokument
+    from tests.kerne import pdf_kinds  # noqa: F401 - registers the "test-familie" kind
+
+    familie = world.families[target]
+    dokument = Dokument.objects.create(
+        kind="test-familie",
+        noegle=f"matrix-{target}",
+        titel="Matrix",
+        projekt=familie.projekt,
+        familie=familie,
+        bestilt_af=familie.koordinator,
+        tilstand=Dokument.Tilstand.FAERDIG,
+        fremdrift=100,
+    )
+    dokument.fil.save("matrix.pdf", ContentFile(b"%PDF-1.7 matrix"))
+    return {"pk": dokument.pk}
+
+
+def document_reader(target: str) -> dict[str, int]:
+    """Any signed-in user may ask; only the family's viewers get an answer (else 404)."""
+    return {
+        actor: 302 if actor == "anonym" else (200 if actor in SEES[target] else 404)
+        for actor in ACTORS
+    }
+
+
+MATRIX += [
+    *(
+        Row("kerne:dokument_status", document_reader(t), target=t, kwargs=ready_document_kwargs)
+        for t in TARGETS
+    ),
+    *(
+        Row("kerne:dokument_hent", document_reader(t), target=t, kwargs=ready_document_kwargs)
+        for t in TARGETS
+    ),
+]
 
 for _app in APPS_WITH_ROWS:
     MATRIX += importlib.import_module(f"tests.{_app}.permission_rows").ROWS

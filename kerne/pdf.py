@@ -1,0 +1,99 @@
+"""The one PDF pipeline: HTML templates rendered by WeasyPrint, fetching only our static files.
+
+Apps register a kind of document with how to build it and who may read it; documents are built
+once per (kind, key) by a Celery task (kerne.tasks.dokument_byg) and cached.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    from kerne.models import Dokument
+
+# A base URL no network can answer: every reference resolves under it, and the fetcher maps
+# only its /static/ paths to files on disk. Anything else (http, file:, data of other hosts)
+# is refused, so a template can never make the renderer reach the network or the filesystem.
+BASE_URL = "https://pdf.helhedsindsats.invalid/"
+
+
+class ForbiddenResourceError(ValueError):
+    pass
+
+
+def static_resource(url: str) -> tuple[bytes, str | None]:
+    """The bytes and MIME type of one of our static files named by a URL under BASE_URL."""
+    parts = urlsplit(url)
+    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+    if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(static_prefix):
+        raise ForbiddenResourceError(f"PDF rendering may fetch only our static files, not {url!r}")
+    relative = unquote(parts.path[len(static_prefix) :])
+    if ".." in relative.split("/"):
+        raise ForbiddenResourceError(f"Path escapes the static folder: {url!r}")
+    path = finders.find(relative)
+    if not path:
+        candidate = settings.STATIC_ROOT / relative
+        path = str(candidate) if candidate.is_file() else None
+    if not path:
+        raise ForbiddenResourceError(f"No such static file: {relative!r}")
+    with open(path, "rb") as handle:
+        return handle.read(), mimetypes.guess_type(path)[0]
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """WeasyPrint's fetcher, answering only from our static files; a refused resource is
+        left out of the document (WeasyPrint logs it) rather than fetched."""
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            content, mime_type = static_resource(url)
+            return URLFetcherResponse(
+                url, body=content, headers={"Content-Type": mime_type or "application/octet-stream"}
+            )
+
+    return StaticOnlyFetcher(allowed_protocols=["https"])
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a Django template to PDF bytes (tagged for accessibility, A4)."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    build: Callable[[Dokument], tuple[str, dict]]
+    may_read: Callable[[Any, Dokument], bool]
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register(
+    kind: str,
+    *,
+    build: Callable[[Dokument], tuple[str, dict]],
+    may_read: Callable[[Any, Dokument], bool],
+) -> None:
+    """An app's kind of document: how to build it (template, context) and who may read it."""
+    _KINDS[kind] = DocumentKind(build=build, may_read=may_read)
+
+
+def kind_of(dokument: Dokument) -> DocumentKind:
+    try:
+        return _KINDS[dokument.kind]
+    except KeyError:
+        raise LookupError(f"No document kind {dokument.kind!r} is registered") from None
