@@ -305,7 +305,7 @@ def demo_family(rng, projekt, index, users, forvaltninger, kommune_navn) -> tupl
             familie=familie,
             person=person,
             rolle="voksen",
-            relation="mor" if position == 0 else "far",
+            relation="mor" if person.koen == Person.Koen.KVINDE else "far",
             foraeldremyndighed=True,
             fra=joined,
         )
