@@ -297,7 +297,7 @@ def demo_family(rng, projekt, index, users, forvaltninger, kommune_navn) -> tupl
     )
     kommune = projekt.kommune
     joined = today - datetime.timedelta(days=rng.randint(60, 700))
-    for position, (fornavn, birth) in enumerate(adults):
+    for fornavn, birth in adults:
         person = _person(
             rng, kommune, birth=birth, fornavn=fornavn, efternavn=surname, adresse=address
         )
