@@ -1,0 +1,76 @@
+"""The chart module: accessible, escaped, gaps kept, scaled to the data."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from kerne.charts import Series, _nice_max, bar_chart, line_chart
+
+
+def test_a_line_chart_has_a_text_alternative_and_one_line_per_series():
+    svg = line_chart(
+        title="Andel med svære problemer",
+        labels=["jan", "feb", "mar"],
+        series=[Series("Børn", [49, 45, 40]), Series("Voksne", [30, 31, 29])],
+    )
+
+    assert svg.startswith("<svg")
+    assert 'role="img"' in svg
+    assert "<title>Andel med svære problemer</title>" in svg
+    assert svg.count("<polyline") == 2
+    assert ">Børn<" in svg
+    assert ">Voksne<" in svg
+
+
+def test_a_missing_month_leaves_a_gap_instead_of_joining_the_line():
+    svg = line_chart(
+        title="t", labels=["1", "2", "3", "4", "5"], series=[Series("a", [1, 2, None, 4, 5])]
+    )
+
+    assert svg.count("<polyline") == 2
+
+
+def test_a_lone_value_is_drawn_as_a_point():
+    svg = line_chart(title="t", labels=["1", "2", "3"], series=[Series("a", [None, 3, None])])
+
+    assert svg.count("<circle") == 1
+    assert "<polyline" not in svg
+
+
+def test_labels_and_titles_are_escaped():
+    svg = bar_chart(
+        title="<script>alert(1)</script>",
+        labels=["a&b"],
+        series=[Series('"x"', [Decimal("1234.5")])],
+    )
+
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "a&amp;b" in svg
+
+
+def test_bars_scale_to_the_data_and_negative_values_go_below_zero():
+    svg = bar_chart(
+        title="Nettoeffekt",
+        labels=["K1", "K2"],
+        series=[Series("Netto", [-500, 1500])],
+        unit=" kr.",
+    )
+
+    heights = [
+        float(h)
+        for h in re.findall(r'<rect x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"', svg)
+    ]
+    bars = heights[: len(heights) - 1]  # the last rect is the legend swatch
+    assert bars[1] == pytest.approx(3 * bars[0], abs=0.2)
+    assert "Netto, K2: 1.500 kr." in svg
+    assert "Netto, K1: -500 kr." in svg
+
+
+def test_axis_maximum_is_a_round_number():
+    assert _nice_max(0) == 1
+    assert _nice_max(7) == 10
+    assert _nice_max(73) == 100
+    assert _nice_max(140) == 200
+    assert _nice_max(2200) == 2500
