@@ -71,3 +71,13 @@ def navigation_for(roles: list[str]) -> list[NavItem]:
                 seen.add(item.url_name)
                 items.append(item)
     return items
+
+
+# Pages of the domain apps about one family (timeline, plan, registrations, economy), linked
+# from the kernel's family overview. Each URL takes the family's pk as `pk`.
+FAMILY_LINKS: list[NavItem] = []
+
+
+def register_family_link(item: NavItem) -> None:
+    if all(existing.url_name != item.url_name for existing in FAMILY_LINKS):
+        FAMILY_LINKS.append(item)

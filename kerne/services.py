@@ -90,11 +90,10 @@ def account_unlock(*, acting_user: Any, projekt: Projekt, attempt_id: int) -> st
 
 
 @transaction.atomic
-def familie_opret(
-    *, acting_user: Any, projekt: Projekt, betegnelse: str, status: str = Familie.Status.KLADDE
-) -> Familie:
+def familie_opret(*, acting_user: Any, projekt: Projekt, betegnelse: str) -> Familie:
+    """A new family starts as a draft; only the visitation lifecycle moves it on."""
     _require_role(acting_user, projekt, Rolle.PROJEKTLEDER, Rolle.KOORDINATOR, Rolle.SAGSBEHANDLER)
-    familie = Familie(projekt=projekt, betegnelse=betegnelse.strip(), status=status)
+    familie = Familie(projekt=projekt, betegnelse=betegnelse.strip(), status=Familie.Status.KLADDE)
     familie.full_clean()
     familie.save()
     audit.log(

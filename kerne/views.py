@@ -18,6 +18,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,7 +35,7 @@ from kerne.forms import (
     add_service_errors,
 )
 from kerne.models import Adgangslog, Dokument, Familie, Person, Rolle, Samtykke, Sektor
-from kerne.navigation import START_PAGE
+from kerne.navigation import FAMILY_LINKS, START_PAGE
 
 
 @login_required
@@ -213,6 +214,10 @@ def familie_detalje(request: HttpRequest, pk: int) -> HttpResponse:
             "tidligere_medlemmer": [m for m in medlemskaber if m.til is not None],
             "sektorer": [(sektor, Sektor(sektor).label) for sektor in familie.synlige_sektorer],
             "afdelingssager": familie.synlige_afdelingssager,
+            "familie_links": [
+                (item.label, reverse(item.url_name, kwargs={"pk": familie.pk}))
+                for item in FAMILY_LINKS
+            ],
             "samtykker": [
                 {
                     "samtykke": samtykke,

@@ -1,5 +1,6 @@
 """The OpenAPI schema and docs, and schema-driven fuzzing: malformed input is a 4xx, never a 500."""
 
+import importlib
 import json
 
 import pytest
@@ -179,8 +180,29 @@ def _post_paths(schema: dict) -> list[tuple[str, dict]]:
     ]
 
 
+# Each domain app fuzzes its own POST endpoints in tests/<app>/test_api_fuzz.py and names the
+# top-level API resources it owns there in OURS; this test proves no POST endpoint is left out.
+APPS = ("visitation", "familieplan", "registrering", "investering", "rapporter")
+
+
+def _app_owned_resources() -> set[str]:
+    owned: set[str] = set()
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"tests.{app}.test_api_fuzz")
+        except ModuleNotFoundError:
+            continue
+        owned |= set(module.OURS)
+    return owned
+
+
+def _kernel_paths(schema: dict) -> list[tuple[str, dict]]:
+    owned = _app_owned_resources()
+    return [(p, op) for p, op in _post_paths(schema) if p.split("/")[3] not in owned]
+
+
 def test_every_post_endpoint_has_fuzz_inputs(schema, world):
-    assert {path for path, _ in _post_paths(schema)} <= set(world)
+    assert {path for path, _ in _kernel_paths(schema)} <= set(world)
 
 
 def test_malformed_bodies_to_every_post_endpoint_are_4xx_never_500(schema, world, koordinator):
@@ -190,7 +212,7 @@ def test_malformed_bodies_to_every_post_endpoint_are_4xx_never_500(schema, world
     real_id = world["samtykke"].pk
     answers: list[tuple[int, str, str]] = []
 
-    for path, operation in _post_paths(schema):
+    for path, operation in _kernel_paths(schema):
         base, extra = world[path]
         urls = (
             [path.replace("{id}", str(i)) for i in (real_id, 999_999_999, "9" * 25)]
