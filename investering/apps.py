@@ -7,3 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class InvesteringConfig(AppConfig):
     name = "investering"
     verbose_name = _("Investeringsmodel")
+
+    def ready(self) -> None:
+        from investering.demo import seed_investering
+        from kerne.demo import register_seeder
+        from kerne.models import Rolle
+        from kerne.navigation import NavItem, register_family_link, register_nav
+
+        for rolle in (Rolle.PROJEKTLEDER, Rolle.ADMINISTRATIV):
+            register_nav(rolle, NavItem(_("Business case"), "investering:business_case"))
+            register_nav(rolle, NavItem(_("Prisliste"), "investering:prisliste"))
+        register_nav(Rolle.ADMINISTRATIV, NavItem(_("Investering"), "investering:investeringer"))
+        register_seeder(40, seed_investering)
+        register_family_link(NavItem(_("Økonomi"), "investering:familie_oekonomi"))

@@ -52,6 +52,7 @@ def line_chart(
     y_min: float | None = None,
     y_max: float | None = None,
     unit: str = "",
+    description: str = "",
 ) -> SafeString:
     """A line chart over periods (e.g. months). Gaps stay gaps; the title is the text
     alternative, and each line has a legend entry and its own dash pattern."""
@@ -69,7 +70,7 @@ def line_chart(
     def y(value: float) -> float:
         return top + plot_h - (value - low) / span * plot_h
 
-    parts = [_open(width, height, title)]
+    parts = [_open(width, height, title, description)]
     for tick in range(5):
         value = low + span * tick / 4
         parts.append(
@@ -116,11 +117,20 @@ def bar_chart(
     width: int = 640,
     height: int = 260,
     unit: str = "",
+    description: str = "",
+    stacked: bool = False,
 ) -> SafeString:
-    """Grouped vertical bars (one group per label, one bar per series); negatives go down."""
+    """Vertical bars, one group per label: side by side, or stacked (positive values) when
+    `stacked`; negatives go below zero."""
     left, right, top, bottom = 64, 16, 16, 56
     plot_w, plot_h = width - left - right, height - top - bottom
-    values = [float(v) for s in series for v in s.values if v is not None]
+    if stacked:
+        values = [
+            sum(float(s.values[i] or 0) for s in series if i < len(s.values))
+            for i in range(len(labels))
+        ]
+    else:
+        values = [float(v) for s in series for v in s.values if v is not None]
     high = _nice_max(max([0.0, *values]))
     low = -_nice_max(-min([0.0, *values])) if min([0.0, *values]) < 0 else 0.0
     span = (high - low) or 1.0
@@ -130,8 +140,8 @@ def bar_chart(
 
     groups = max(len(labels), 1)
     group_w = plot_w / groups
-    bar_w = group_w * 0.8 / max(len(series), 1)
-    parts = [_open(width, height, title)]
+    bar_w = group_w * 0.8 / (1 if stacked else max(len(series), 1))
+    parts = [_open(width, height, title, description)]
     for tick in range(5):
         value = low + span * tick / 4
         parts.append(
@@ -142,13 +152,18 @@ def bar_chart(
         )
     for index, label in enumerate(labels):
         group_x = left + group_w * index + group_w * 0.1
+        base = 0.0
         for number, item in enumerate(series):
             value = item.values[index] if index < len(item.values) else None
-            if value is None:
+            if value is None or (stacked and float(value) <= 0):
                 continue
-            top_y, base_y = sorted((y(float(value)), y(0.0)))
+            start = base if stacked else 0.0
+            top_y, base_y = sorted((y(start + float(value)), y(start)))
+            if stacked:
+                base += float(value)
+            bar_x = group_x if stacked else group_x + bar_w * number
             parts.append(
-                f'<rect x="{group_x + bar_w * number:.1f}" y="{top_y:.1f}" '
+                f'<rect x="{bar_x:.1f}" y="{top_y:.1f}" '
                 f'width="{bar_w:.1f}" height="{max(base_y - top_y, 0.5):.1f}" '
                 f'fill="{PALETTE[number % len(PALETTE)]}">'
                 f"<title>{escape(item.label)}, {escape(label)}: "
@@ -163,11 +178,13 @@ def bar_chart(
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 
 
-def _open(width: int, height: int, title: str) -> str:
+def _open(width: int, height: int, title: str, description: str = "") -> str:
+    desc = f"<desc>{escape(description)}</desc>" if description else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'font-family="IBM Plex Sans, DejaVu Sans, sans-serif"><title>{escape(title)}</title>'
+        f"{desc}"
     )
 
 

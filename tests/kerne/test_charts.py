@@ -74,3 +74,22 @@ def test_axis_maximum_is_a_round_number():
     assert _nice_max(73) == 100
     assert _nice_max(140) == 200
     assert _nice_max(2200) == 2500
+
+
+def test_stacked_bars_pile_the_series_and_the_description_is_the_long_text():
+    svg = bar_chart(
+        title="Udgifter pr. kvartal",
+        description="Fordelt på forvaltning.",
+        labels=["K1"],
+        series=[Series("Jobcenter", [100]), Series("Familie", [300])],
+        stacked=True,
+    )
+
+    bars = re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="[^"]+" height="([^"]+)"', svg)[:2]
+    (x1, y1, h1), (x2, y2, h2) = bars
+    assert x1 == x2  # one column
+    assert float(h2) == pytest.approx(3 * float(h1), abs=0.2)
+    assert float(y2) + float(h2) == pytest.approx(
+        float(y1), abs=0.2
+    )  # the second sits on the first
+    assert "<desc>Fordelt på forvaltning.</desc>" in svg

@@ -82,8 +82,9 @@ def test_demo_data_has_both_municipalities_families_and_true_grants():
 
     demo = Projekt.objects.get(kommune__navn="Demo Kommune")
     other = Projekt.objects.get(kommune__navn="Anden Kommune")
-    assert Familie.objects.filter(projekt=demo).count() == 30
-    assert Familie.objects.filter(projekt=other).count() == 8
+    # The kernel seeds 30 and 8 families; apps' seeders may add families in other states.
+    assert Familie.objects.filter(projekt=demo, betegnelse__startswith="Familien ").count() >= 30
+    assert Familie.objects.filter(projekt=other).count() >= 8
     assert Samtykke.objects.filter(tilbagekaldt__isnull=False).exists()
     call_command("sync_grants", "--check")
     from django.contrib.auth import get_user_model
@@ -91,8 +92,12 @@ def test_demo_data_has_both_municipalities_families_and_true_grants():
     users = {u.username: u for u in get_user_model().objects.all()}
     koordinator1 = users["koordinator1"]
     assert 7 <= adgang.families_for(koordinator1).count() <= 8
-    assert adgang.families_for(users["projektleder"]).count() == 30
-    assert adgang.families_for(users["projektleder2"]).count() == 8
+    assert adgang.families_for(users["projektleder"]).count() == (
+        Familie.objects.filter(projekt=demo).count()
+    )
+    assert adgang.families_for(users["projektleder2"]).count() == (
+        Familie.objects.filter(projekt=other).count()
+    )
     assert not adgang.families_for(users["evaluator"]).exists()
     borger_family = Familie.objects.get(medlemskaber__person__bruger=users["borger1"])
     assert borger_family.koordinator == koordinator1

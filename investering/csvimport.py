@@ -1,0 +1,157 @@
+"""Reading a department's CSV export of cost lines into typed rows with row-level errors.
+
+No database: the service resolves persons, families and cost types. Accepts what Danish Excel
+writes: semicolons (or commas), a BOM, amounts as 1.234,50 or 1234.50, dates as 31-01-2025,
+31.01.2025 or 2025-01-31.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+COLUMNS = ["cpr", "familie", "omkostningstype", "antal", "fra", "til", "enhedspris", "begrundelse"]
+REQUIRED = ["omkostningstype", "antal", "fra"]
+MAX_ROWS = 5000
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
+_CPR = re.compile(r"^[0-9]{6}-?[0-9]{4}$")
+
+
+@dataclass
+class CsvRow:
+    linjenr: int
+    cpr: str = ""
+    familie_id: int | None = None
+    omkostningstype: str = ""
+    antal: Decimal | None = None
+    fra: date | None = None
+    til: date | None = None
+    enhedspris: Decimal | None = None
+    begrundelse: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+class CsvFormatError(ValueError):
+    """The file as a whole cannot be read (wrong columns, not text, too long)."""
+
+
+def parse_amount(text: str) -> Decimal:
+    """'1.234,50' or '1234.50' or '1234' → Decimal; ValueError otherwise."""
+    cleaned = text.strip().replace(" ", "").replace("kr.", "").replace("kr", "")
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def parse_date(text: str) -> date:
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def read(content: bytes) -> list[CsvRow]:
+    """Every data row of the file, each with its own errors; raises CsvFormatError."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:
+            raise CsvFormatError(_("Filen er ikke en tekstfil (CSV).")) from None
+    if not text.strip():
+        raise CsvFormatError(_("Filen er tom."))
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise CsvFormatError(
+            _("Filen mangler kolonnerne: %(kolonner)s. Forventede kolonner: %(alle)s.")
+            % {"kolonner": ", ".join(missing), "alle": ";".join(COLUMNS)}
+        )
+    if "cpr" not in header and "familie" not in header:
+        raise CsvFormatError(_("Filen skal have kolonnen cpr eller familie."))
+    rows = []
+    for index, raw in enumerate(reader, start=2):
+        if index - 1 > MAX_ROWS:
+            raise CsvFormatError(_("Filen har mere end %(max)d rækker.") % {"max": MAX_ROWS})
+        values = {
+            (key or "").strip().lower(): (value or "").strip()
+            for key, value in raw.items()
+            if not isinstance(value, list)
+        }
+        if not any(values.values()):
+            continue
+        rows.append(_row(index, values))
+    if not rows:
+        raise CsvFormatError(_("Filen har ingen rækker med data."))
+    return rows
+
+
+def _row(linjenr: int, values: dict[str, str]) -> CsvRow:
+    row = CsvRow(linjenr=linjenr)
+    cpr = values.get("cpr", "")
+    if cpr:
+        if _CPR.match(cpr):
+            row.cpr = cpr.replace("-", "")
+        else:
+            row.errors.append(_("cpr: skal være 10 cifre (DDMMÅÅ-XXXX)."))
+    familie = values.get("familie", "")
+    if familie:
+        if familie.isdigit() and len(familie) <= 18:
+            row.familie_id = int(familie)
+        else:
+            row.errors.append(_("familie: skal være familiens nummer (et heltal)."))
+    if not cpr and not familie:
+        row.errors.append(_("cpr eller familie skal udfyldes."))
+    row.omkostningstype = values.get("omkostningstype", "")
+    if not row.omkostningstype:
+        row.errors.append(_("omkostningstype: skal udfyldes."))
+    try:
+        row.antal = parse_amount(values.get("antal", ""))
+        if row.antal <= 0:
+            row.errors.append(_("antal: skal være større end 0."))
+    except ValueError:
+        row.errors.append(_("antal: skal være et tal, fx 1 eller 12,5."))
+    for name in ("fra", "til"):
+        text = values.get(name, "")
+        if not text:
+            if name == "fra":
+                row.errors.append(_("fra: skal udfyldes."))
+            continue
+        try:
+            setattr(row, name, parse_date(text))
+        except ValueError:
+            row.errors.append(
+                _("%(felt)s: skal være en dato som 31-01-2025 eller 2025-01-31.") % {"felt": name}
+            )
+    if row.fra and row.til and row.til < row.fra:
+        row.errors.append(_("til: skal ligge på eller efter fra."))
+    pris = values.get("enhedspris", "")
+    if pris:
+        try:
+            row.enhedspris = parse_amount(pris)
+            if row.enhedspris < 0:
+                row.errors.append(_("enhedspris: må ikke være negativ."))
+        except ValueError:
+            row.errors.append(_("enhedspris: skal være et beløb, fx 1.234,50."))
+    row.begrundelse = values.get("begrundelse", "")[:300]
+    if row.enhedspris is not None and not row.begrundelse:
+        row.errors.append(_("begrundelse: skal udfyldes, når enhedspris er angivet."))
+    return row
