@@ -18,6 +18,10 @@ app.conf.beat_schedule = {
         "task": "kerne.tasks.resync_grants_at_validity_boundaries",
         "schedule": crontab(hour=0, minute=15),
     },
+    "familieplan-opfoelgninger-paamind": {
+        "task": "familieplan.tasks.opfoelgninger_paamind",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "send-registration-reminders": {
         "task": "registrering.tasks.send_registration_reminders",
         "schedule": crontab(hour=7, minute=0),

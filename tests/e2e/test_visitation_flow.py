@@ -114,6 +114,7 @@ def test_a_family_is_referred_admitted_and_assigned(page, projekt):
     # koordinator2 finds the family from the start page.
     sign_in(page, "koordinator2", TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine familier")
+    expect(page.get_by_test_id("my-families")).to_contain_text("Familien Østergaard")
     assert_accessible(page)
     nav(page, "Udredningsfrister")
     expect(page.get_by_test_id("deadlines")).to_contain_text("Familien Østergaard")
