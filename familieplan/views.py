@@ -401,6 +401,27 @@ def _activity_form(request, planversion, data=None, **kwargs) -> IndsatsForm:
     )
 
 
+def _add_to_draft(request, pk, *, make_form, save, done_message, render_form) -> HttpResponse:
+    """Add one item (activity, sector plan) to a draft version: the user must be able to change
+    at least one sector of the family; a service's refusal lands on the form."""
+    planversion = selectors.version_for(request.user, pk)
+    _require_draft(planversion)
+    if not adgang.sectors_for(request.user, planversion.familie, adgang.CHANGE):
+        raise PermissionDenied
+    form = make_form(request, planversion, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(acting_user=request.user, version=planversion, data=form.data_object())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done_message)
+            return _done(request, _version_url(planversion.pk))
+    return render_form(
+        request, planversion=planversion, form=form, status=400 if form.is_bound else 200
+    )
+
+
 def _render_activity_form(request, *, planversion, form, indsats=None, gemt=None, status=200):
     return _form_page(
         request,
@@ -417,23 +438,13 @@ def _render_activity_form(request, *, planversion, form, indsats=None, gemt=None
 @never_cache
 @require_http_methods(["GET", "POST"])
 def indsats_ny(request: HttpRequest, pk: int) -> HttpResponse:
-    planversion = selectors.version_for(request.user, pk)
-    _require_draft(planversion)
-    if not adgang.sectors_for(request.user, planversion.familie, adgang.CHANGE):
-        raise PermissionDenied
-    form = _activity_form(request, planversion, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indsats_gem(
-                acting_user=request.user, version=planversion, data=form.data_object()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Indsatsen er tilføjet."))
-            return _done(request, _version_url(planversion.pk))
-    return _render_activity_form(
-        request, planversion=planversion, form=form, status=400 if form.is_bound else 200
+    return _add_to_draft(
+        request,
+        pk,
+        make_form=_activity_form,
+        save=services.indsats_gem,
+        done_message=_("Indsatsen er tilføjet."),
+        render_form=_render_activity_form,
     )
 
 
@@ -667,23 +678,13 @@ def _render_sector_plan_form(request, *, planversion, form, sektorplan=None, gem
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sektorplan_ny(request: HttpRequest, pk: int) -> HttpResponse:
-    planversion = selectors.version_for(request.user, pk)
-    _require_draft(planversion)
-    if not adgang.sectors_for(request.user, planversion.familie, adgang.CHANGE):
-        raise PermissionDenied
-    form = _sector_plan_form(request, planversion, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sektorplan_gem(
-                acting_user=request.user, version=planversion, data=form.data_object()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Sektorplanen er tilføjet."))
-            return _done(request, _version_url(planversion.pk))
-    return _render_sector_plan_form(
-        request, planversion=planversion, form=form, status=400 if form.is_bound else 200
+    return _add_to_draft(
+        request,
+        pk,
+        make_form=_sector_plan_form,
+        save=services.sektorplan_gem,
+        done_message=_("Sektorplanen er tilføjet."),
+        render_form=_render_sector_plan_form,
     )
 
 
