@@ -276,7 +276,7 @@ for _app in APPS_WITH_ROWS:
     MATRIX += importlib.import_module(f"tests.{_app}.permission_rows").ROWS
 
 
-def _request(row: Row, actor: str, world: World, url: str):
+def _request(row: Row, actor: str, world: World, url: str, data):
     if row.api:
         http = APIClient()
         if actor != "anonym":
@@ -285,7 +285,6 @@ def _request(row: Row, actor: str, world: World, url: str):
         http = Client()
         if actor != "anonym":
             http.force_login(world.users[actor])
-    data = row.data(world, row.target) if row.data else None
     if row.method == "get":
         return http.get(url, data)
     return getattr(http, row.method)(url, data, **({"format": "json"} if row.api else {}))
@@ -296,12 +295,14 @@ def _request(row: Row, actor: str, world: World, url: str):
 def test_permission_matrix(row: Row, world: World):
     """One world per row; each actor's request runs in a savepoint that is rolled back, so a
     write by one actor never changes what the next one meets."""
+    # Objects a row's kwargs or data create are made once, outside the actors' savepoints.
     kwargs = row.kwargs(world, row.target) if row.kwargs else {}
+    data = row.data(world, row.target) if row.data else None
     url = reverse(row.url_name, kwargs=kwargs)
     wrong = []
     for actor in ACTORS:
         with transaction.atomic():
-            response = _request(row, actor, world, url)
+            response = _request(row, actor, world, url, data)
             expected = row.expect[actor]
             if response.status_code != expected:
                 wrong.append(f"{actor}: expected {expected}, got {response.status_code}")
