@@ -41,4 +41,19 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // A field checked by htmx answers with its error slot; the slot names its field, whose
+  // aria-invalid must follow the answer so screen readers announce the field as wrong.
+  document.body.addEventListener("htmx:afterSwap", () => {
+    document.querySelectorAll("[data-field][data-invalid]").forEach((slot) => {
+      const field = document.getElementById(slot.dataset.field);
+      if (!field) {
+        return;
+      }
+      if (slot.dataset.invalid === "true") {
+        field.setAttribute("aria-invalid", "true");
+      } else {
+        field.removeAttribute("aria-invalid");
+      }
+    });
+  });
 });

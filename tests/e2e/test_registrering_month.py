@@ -120,6 +120,8 @@ def test_a_family_month_by_keyboard_then_locked_and_reopened(page, make_user, pr
             expect(page.get_by_test_id(f"error-p{teen.pk}-skolefravaer_pct")).to_have_text(
                 re.compile("Skolefravær \\(%\\) skal være mellem 0 og 100 \\(du skrev 140\\)")
             )
+            absence = page.locator(f"#id_p{teen.pk}-skolefravaer_pct")
+            expect(absence).to_have_attribute("aria-invalid", "true")
         choose_radio(page, f"p{person.pk}-fritidsaktivitet", 0)
         if person is teen:
             choose_radio(page, f"p{person.pk}-fritidsjob", 1)
@@ -136,6 +138,9 @@ def test_a_family_month_by_keyboard_then_locked_and_reopened(page, make_user, pr
     page.keyboard.type("14")
     page.keyboard.press("Tab")
     expect(page.get_by_test_id(f"error-p{teen.pk}-skolefravaer_pct")).to_have_text("")
+    expect(page.locator(f"#id_p{teen.pk}-skolefravaer_pct")).not_to_have_attribute(
+        "aria-invalid", "true"
+    )
     tab_to_button(page, "Gem registreringen")
     page.keyboard.press("Enter")
 
