@@ -359,7 +359,13 @@ class VersionViewSet(viewsets.GenericViewSet):
         if not adgang.may_change_family(request.user, version.familie):
             raise PermissionDenied
         data = _validated(AgreeSerializer, request.data)
-        personer = list(Person.objects.filter(pk__in=data["aftalt_med"]))
+        # Only the family's own members are looked up: an id from elsewhere answers exactly as a
+        # missing one does, so the endpoint cannot be used to probe for persons.
+        personer = list(
+            Person.objects.filter(
+                pk__in=data["aftalt_med"], medlemskaber__familie_id=version.familie_id
+            ).distinct()
+        )
         if len(personer) != len(set(data["aftalt_med"])):
             raise serializers.ValidationError({"aftalt_med": ["Personen findes ikke."]})
         version = _conflict_to_409(

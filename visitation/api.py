@@ -179,8 +179,16 @@ def _referral_data(
 ) -> services.IndstillingData:
     giver = None
     if data.get("samtykke_givet_af"):
-        giver = Person.objects.filter(pk=data["samtykke_givet_af"]).first()
-        if giver is None or familie is None:
+        # Looked up among the family's members only: a person from elsewhere answers exactly as a
+        # missing one does, so the endpoint cannot be used to probe for persons.
+        giver = (
+            Person.objects.filter(
+                pk=data["samtykke_givet_af"], medlemskaber__familie=familie
+            ).first()
+            if familie is not None
+            else None
+        )
+        if giver is None:
             raise serializers.ValidationError({"samtykke_givet_af": ["Personen findes ikke."]})
     return services.IndstillingData(
         begrundelse=data.get("begrundelse", ""),

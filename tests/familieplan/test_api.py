@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from familieplan.models import Indsats, Planversion
 from kerne import services as kerne_services
 from kerne.models import Adgangslog, Delingsregel, Medarbejder, Rolle, Sektor
-from tests.factories import ForvaltningFactory, family_of
+from tests.factories import ForvaltningFactory, PersonFactory, family_of
 from tests.familieplan.factories import TODAY, agree, draft_with, integrated
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +237,22 @@ def test_the_schema_lists_the_plan_api(koordinator):
         "/api/v1/followups/",
         "/api/v1/stafetlogs/{id}/",
     } <= set(paths)
+
+
+def test_agreeing_with_a_person_outside_the_family_answers_as_for_a_missing_one(
+    koordinator, familie, projekt
+):
+    version = draft_with(koordinator, familie, {})
+    outsider = PersonFactory(kommune=projekt.kommune)
+    body = {
+        "revision": version.revision,
+        "aftalt_dato": TODAY.isoformat(),
+        "aftalt_form": "telefon",
+    }
+    url = f"/api/v1/plan-versions/{version.pk}/agree/"
+
+    outside = api(koordinator).post(url, {**body, "aftalt_med": [outsider.pk]}, format="json")
+    missing = api(koordinator).post(url, {**body, "aftalt_med": [999_999_999]}, format="json")
+
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json() == missing.json() == {"aftalt_med": ["Personen findes ikke."]}
