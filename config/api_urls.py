@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("familieplan.api_urls")),
     path("", include("registrering.api_urls")),
     path("", include("investering.api_urls")),
+    path("", include("netvaerk.api_urls")),
+    path("", include("kontakt.api_urls")),
     path("", include("rapporter.api_urls")),
     # Last: anything else under /api/v1/ is a JSON 404, not the HTML error page.
     re_path(r"^.*$", api_errors.not_found, name="not-found"),

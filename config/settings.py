@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "familieplan",
     "registrering",
     "investering",
+    "netvaerk",
+    "kontakt",
     "rapporter",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("familieplan/", include("familieplan.urls")),
     path("registrering/", include("registrering.urls")),
     path("investering/", include("investering.urls")),
+    path("netvaerk/", include("netvaerk.urls")),
+    path("kontakt/", include("kontakt.urls")),
     path("rapporter/", include("rapporter.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

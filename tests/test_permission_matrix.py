@@ -48,7 +48,15 @@ from tests.matrix import (
     signed_in,
 )
 
-APPS_WITH_ROWS = ("visitation", "familieplan", "registrering", "investering", "rapporter")
+APPS_WITH_ROWS = (
+    "visitation",
+    "familieplan",
+    "registrering",
+    "investering",
+    "netvaerk",
+    "kontakt",
+    "rapporter",
+)
 
 
 @pytest.fixture

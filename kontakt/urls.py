@@ -1,0 +1,4 @@
+"""URLs of the kontakt app."""
+
+app_name = "kontakt"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""URLs of the netvaerk app."""
+
+app_name = "netvaerk"
+urlpatterns: list = []
