@@ -182,7 +182,15 @@ def _post_paths(schema: dict) -> list[tuple[str, dict]]:
 
 # Each domain app fuzzes its own POST endpoints in tests/<app>/test_api_fuzz.py and names the
 # top-level API resources it owns there in OURS; this test proves no POST endpoint is left out.
-APPS = ("visitation", "familieplan", "registrering", "investering", "rapporter")
+APPS = (
+    "visitation",
+    "familieplan",
+    "registrering",
+    "investering",
+    "netvaerk",
+    "kontakt",
+    "rapporter",
+)
 
 
 def _app_owned_resources() -> set[str]:
