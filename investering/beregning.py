@@ -34,10 +34,11 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Min, QuerySet
+from django.db.models.functions import Coalesce
 
 from investering.businesscase import ZERO, add_months
 from investering.models import Investeringslinje, Omkostningslinje
-from kerne.models import Familie, Familiemedlemskab
+from kerne.models import Familie
 
 FAR = "9999-12-31"
 EARLY = "0001-01-01"
@@ -155,17 +156,15 @@ def _as_decimal(value: Any) -> Decimal:
 
 
 def admission_dates(familier: QuerySet[Familie]) -> dict[int, date]:
-    """Each family's admission date: the earliest membership start (one grouped query).
-
-    The visitation app records the day a family became `optaget`; until the kernel exposes it,
-    callers may pass the real date (`optagelse=`), and this is the fallback.
-    """
+    """Each family's admission date (one query): the first day of its current stay, which
+    the visitation app records on the family; for a family never admitted through visitation
+    (imported, or older data), the earliest membership start."""
     return {
-        row["familie_id"]: row["optaget"]
-        for row in Familiemedlemskab.objects.filter(familie__in=familier.values("pk"))
-        .values("familie_id")
-        .annotate(optaget=Min("fra"))
+        pk: optaget
+        for pk, optaget in familier.annotate(admitted=Coalesce("optaget", Min("medlemskaber__fra")))
         .order_by()
+        .values_list("pk", "admitted")
+        if optaget is not None
     }
 
 
@@ -174,7 +173,8 @@ class Figures:
 
     `linjer`: the cost lines to count, already filtered by the access policy.
     `familier`: the families in scope (their admission dates give the per-family windows).
-    `optagelse`: explicit admission dates by family id; else the earliest membership start.
+    `optagelse`: explicit admission dates by family id; else `Familie.optaget`, falling back
+    to the earliest membership start.
     """
 
     def __init__(
@@ -221,8 +221,9 @@ class Figures:
             optaget = "(SELECT o.optaget FROM optagelse o WHERE o.familie_id = sd.familie_id)"
         else:
             optaget = (
+                "COALESCE((SELECT f.optaget FROM kerne_familie f WHERE f.id = sd.familie_id), "
                 "(SELECT MIN(fm.fra) FROM kerne_familiemedlemskab fm "
-                "WHERE fm.familie_id = sd.familie_id)"
+                "WHERE fm.familie_id = sd.familie_id))"
             )
         ctes.append(f"""
         linjer AS (

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Min, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from investering import beregning, businesscase
@@ -115,7 +116,11 @@ def economy_family(user: Any, pk: int) -> Familie:
 
 
 def admission_date(familie: Familie) -> date | None:
-    return familie.medlemskaber.aggregate(optaget=Min("fra"))["optaget"]
+    """The first day of the family's current stay; the earliest membership if never admitted
+    through visitation."""
+    if familie.optaget is not None:
+        return familie.optaget
+    return familie.medlemskaber.aggregate(earliest=Min("fra"))["earliest"]
 
 
 # --- Figures ---------------------------------------------------------------------------------
@@ -191,9 +196,9 @@ def _families_by_start_month(familier: QuerySet[Familie]) -> dict[date, int]:
     admission), counted in the database."""
     counts: dict[date, int] = defaultdict(int)
     for optaget in (
-        familier.annotate(optaget=Min("medlemskaber__fra"))
-        .exclude(optaget__isnull=True)
-        .values_list("optaget", flat=True)
+        familier.annotate(admitted=Coalesce("optaget", Min("medlemskaber__fra")))
+        .exclude(admitted__isnull=True)
+        .values_list("admitted", flat=True)
     ):
         counts[beregning.first_whole_month(optaget)] += 1
     return dict(counts)

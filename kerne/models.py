@@ -281,6 +281,10 @@ class Familie(models.Model):
         Person, through="Familiemedlemskab", related_name="familier", verbose_name=_("personer")
     )
     oprettet = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    # The first day of the family's current stay in the project, kept by the visitation app
+    # when it opens a stay. A kernel fact because the baseline window of the investment model
+    # and the "at admission" figures of the reports are measured from it.
+    optaget = models.DateField(_("optaget"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("familie")

@@ -766,6 +766,8 @@ def _open_stay(familie: Familie, *, optaget: date) -> Forloeb:
     )
     forloeb.full_clean()
     forloeb.save()
+    Familie.objects.filter(pk=familie.pk).update(optaget=optaget)
+    familie.optaget = optaget
     return forloeb
 
 
