@@ -165,6 +165,19 @@ def test_admission_defaults_to_the_earliest_membership(familie, kommune):
     assert beregning.admission_dates(Familie.objects.all()) == {familie.pk: dt.date(2026, 1, 1)}
 
 
+def test_the_recorded_admission_date_wins_over_the_earliest_membership(familie, kommune):
+    # Members since 1 January 2026, but the stay began on 1 March 2026 (Familie.optaget, kept
+    # by visitation): the baseline is the twelve months before March.
+    Familie.objects.filter(pk=familie.pk).update(optaget=dt.date(2026, 3, 1))
+    dag = cost_type(kommune, "Døgn", Enhed.DAG, prices=((dt.date(2020, 1, 1), "1"),))
+    cost_line(familie, dag, dt.date(2025, 2, 28), dt.date(2025, 2, 28), antal="1000")  # before
+    cost_line(familie, dag, dt.date(2026, 2, 1), dt.date(2026, 2, 1), antal="7")  # inside
+    cost_line(familie, dag, dt.date(2026, 3, 1), dt.date(2026, 3, 1), antal="100")  # admission
+    amounts = figures(familie, as_of=dt.date(2026, 6, 30), optagelse=None).totals()
+    assert total(amounts, BASELINE) == D("7.00")
+    assert beregning.admission_dates(Familie.objects.all()) == {familie.pk: dt.date(2026, 3, 1)}
+
+
 def test_what_if_price_replaces_the_catalogue_from_its_date_without_saving(familie, kommune):
     kontanthjaelp = cost_type(
         kommune,

@@ -366,6 +366,9 @@ def test_admission_closes_the_referral_and_opens_a_stay_with_the_assessment_dead
         datetime.date(2026, 1, 31),
         datetime.date(2026, 4, 30),
     )
+    # The kernel keeps the day too: the investment baseline and the reports measure from it.
+    indstilling.familie.refresh_from_db()
+    assert indstilling.familie.optaget == datetime.date(2026, 1, 31)
     punkt.refresh_from_db()
     assert (punkt.beslutning, punkt.besluttet_af) == ("optag", org.leder_job)
     assert punkt.besluttet is not None
@@ -410,6 +413,7 @@ def test_waiting_list_keeps_the_referral_open_and_the_family_can_be_admitted_lat
     assert indstilling.familie.status == S.OPTAGET
     assert indstilling.lukket is not None
     assert Forloeb.objects.get(familie=indstilling.familie).optaget == TODAY
+    assert indstilling.familie.optaget == TODAY
 
 
 def test_a_family_on_the_waiting_list_can_go_on_a_later_agenda(org):
