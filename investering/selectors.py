@@ -315,6 +315,23 @@ def project_families(user: Any, projekt: Projekt) -> QuerySet[Familie]:
     return adgang.families_for(user).filter(projekt=projekt, status__in=ADMITTED)
 
 
+def _project_scope(
+    user: Any, projekt: Projekt
+) -> tuple[QuerySet[Omkostningslinje], QuerySet[Familie], bool]:
+    """The lines and families a project figure sums over, and whether that is all of them.
+
+    The investment model's owners (`adgang.sees_project_totals`) sum over every family and
+    sector of the project; anyone else over what the sharing policy shows them.
+    """
+    if adgang.sees_project_totals(user, projekt):
+        return (
+            Omkostningslinje.objects.filter(sagsdel__familie__projekt=projekt),
+            Familie.objects.filter(projekt=projekt, status__in=ADMITTED),
+            True,
+        )
+    return lines_for(user, projekt=projekt), project_families(user, projekt), False
+
+
 def project_figures(
     user: Any,
     projekt: Projekt,
@@ -323,12 +340,13 @@ def project_figures(
     rate_pct: Decimal | None = None,
     hypotese: Hypotese | None = None,
 ) -> EconomyFigures:
-    """The project's business case over the families and sectors the user may see."""
+    """The project's business case: over the whole project for the investment model's owners,
+    else over the families and sectors the user may see."""
     as_of = as_of or last_complete_month_end()
     rate = settings_for(projekt).diskonteringsrente if rate_pct is None else rate_pct
-    familier = project_families(user, projekt)
+    linjer, familier, whole_project = _project_scope(user, projekt)
     baseline, aktuel, quarters, result, names = _compute(
-        linjer=lines_for(user, projekt=projekt),
+        linjer=linjer,
         familier=familier,
         projekt=projekt,
         as_of=as_of,
@@ -338,7 +356,11 @@ def project_figures(
         family_share=False,
     )
     antal = familier.count()
-    seen = adgang.sagsdele_for(user).filter(familie__in=familier.values("pk")).count()
+    seen = (
+        antal * len(Sektor.values)
+        if whole_project
+        else adgang.sagsdele_for(user).filter(familie__in=familier.values("pk")).count()
+    )
     return EconomyFigures(
         as_of=as_of,
         optaget=None,
@@ -386,8 +408,7 @@ def drilldown(
         optaget = admission_date(familie)
         optagelse = {familie.pk: optaget} if optaget else {}
     else:
-        linjer = lines_for(user, projekt=projekt)
-        familier = project_families(user, projekt)
+        linjer, familier, _whole = _project_scope(user, projekt)
         optagelse = None
     figures = beregning.Figures(
         linjer=linjer, familier=familier, as_of=as_of, windows=(art,), optagelse=optagelse
@@ -412,8 +433,16 @@ def drilldown(
             "pk", "navn"
         )
     )
+    # Behind a whole-project figure lie lines of sectors the user has no grant on: their cost
+    # type, price and amount show (so the sum adds up), their family and person do not.
+    named = set(
+        lines_for(user, familie=familie, projekt=projekt)
+        .filter(pk__in=[row["linje_id"] for row in rows])
+        .values_list("pk", flat=True)
+    )
     for row in rows:
         row["linje"] = lines.get(row["linje_id"])
+        row["skjult"] = row["linje_id"] not in named
         row["forvaltning"] = names.get(row["forvaltning_id"], "")
     audit.log_reads(
         user=user,

@@ -413,6 +413,18 @@ def visible(user: Any, action: str, queryset: QuerySet) -> QuerySet:
     raise TypeError(f"{model.__name__} holds no family or sector part: no policy applies")
 
 
+# The roles that own the project's investment model and its reports (DOMAIN.md §2): they see
+# figures summed over every family and sector of their project, whatever the sharing policy,
+# because a business case that left out the sectors they have no grant on would misstate the
+# savings. The lines behind a sum, and any one family's amounts, still need a grant.
+PROJECT_TOTALS_ROLES = (Rolle.PROJEKTLEDER, Rolle.ADMINISTRATIV)
+
+
+def sees_project_totals(user: Any, projekt: Projekt | None) -> bool:
+    """May the user see the project's sums over every family and sector (no drill-down)?"""
+    return any(rolle in PROJECT_TOTALS_ROLES for rolle in roles_in(user, projekt))
+
+
 def may_change_family(user: Any, familie: Familie) -> bool:
     """Family-level writes (members, consent): a holder of change, or the project's leader."""
     if can(user, CHANGE, familie):

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kerne', '0005_dokument'),
+        ("kerne", "0005_dokument"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='familie',
-            name='optaget',
-            field=models.DateField(blank=True, null=True, verbose_name='optaget'),
+            model_name="familie",
+            name="optaget",
+            field=models.DateField(blank=True, null=True, verbose_name="optaget"),
         ),
     ]
