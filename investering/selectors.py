@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Prefetch, QuerySet
+from django.db.models import Count, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,10 +29,16 @@ from investering.beregning import (
     Hypotese,
 )
 from investering.businesscase import ZERO
-from investering.models import Investeringslinje, Omkostningslinje, Omkostningstype, Pris
+from investering.models import (
+    Investeringslinje,
+    Omkostningslinje,
+    Omkostningstype,
+    Pris,
+    Projektoekonomi,
+)
 from investering.services import settings_for
 from kerne import adgang, audit
-from kerne.models import Familie, Forvaltning, Projekt, Sektor
+from kerne.models import Familie, Familiemedlemskab, Forvaltning, Projekt, Sektor
 
 
 def last_complete_month_end(today: date | None = None) -> date:
@@ -480,3 +486,124 @@ def yearly_investment(projekt: Projekt, as_of: date | None = None) -> Decimal:
     fra, _til = beregning.rolling_year(as_of)
     amounts = beregning.investment_by_month(projekt.pk, fra=fra, as_of=as_of)
     return sum(amounts.values(), ZERO)
+
+
+# --- The national aggregate -------------------------------------------------------------------
+
+
+@dataclass
+class ProjectRow:
+    """One project's business case in the national overview: sums only, no personal data."""
+
+    projekt: Projekt
+    familier: int
+    baseline: Decimal  # the families' 12 months before admission, summed
+    aktuel: Decimal  # the rolling 12 months up to the reference date
+    investering_aar: Decimal  # the project's investment in the same 12 months
+    rate_pct: Decimal
+    resultat: businesscase.Result
+
+    @property
+    def nettoeffekt_aar(self) -> Decimal:
+        """Net effect over the rolling year: baseline − current − investment (DOMAIN.md §7)."""
+        return self.baseline - self.aktuel - self.investering_aar
+
+
+def national_figures(
+    *, projekter: QuerySet[Projekt] | None = None, as_of: date | None = None
+) -> list[ProjectRow]:
+    """Every project's business case side by side, over all its families and sectors.
+
+    Sums per project, never a family's figure or line: for the national overview of the
+    evaluator and national roles, whose page checks the role (the caller audits the read).
+    A fixed number of statements whatever the number of projects and families: the cost
+    lines' segments (one), the investment (one), families and settings (three).
+    """
+    as_of = as_of or last_complete_month_end()
+    projekter = projekter if projekter is not None else Projekt.objects.all()
+    projects = list(projekter.select_related("kommune").order_by("kommune__navn", "navn", "pk"))
+    ids = [p.pk for p in projects]
+    familier = Familie.objects.filter(projekt_id__in=ids, status__in=ADMITTED)
+    monthly, rate = beregning.Figures(
+        linjer=Omkostningslinje.objects.filter(sagsdel__familie__projekt_id__in=ids),
+        familier=familier,
+        as_of=as_of,
+        windows=(BASELINE, AKTUEL, SIDEN_OPTAGELSE),
+    ).by_project()
+
+    earliest_membership = (
+        Familiemedlemskab.objects.filter(familie=OuterRef("pk")).order_by("fra").values("fra")[:1]
+    )
+    entering: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for projekt_id, admitted, count in (
+        familier.annotate(admitted=Coalesce("optaget", Subquery(earliest_membership)))
+        .exclude(admitted__isnull=True)
+        .values("projekt_id", "admitted")
+        .annotate(count=Count("pk"))
+        .values_list("projekt_id", "admitted", "count")
+        .order_by()
+    ):
+        entering[projekt_id][beregning.first_whole_month(admitted)] += count
+    first_investment = dict(
+        Investeringslinje.objects.filter(projekt_id__in=ids)
+        .values("projekt_id")
+        .annotate(first=Min("fra"))
+        .values_list("projekt_id", "first")
+        .order_by()
+    )
+    rates = dict(
+        Projektoekonomi.objects.filter(projekt_id__in=ids).values_list(
+            "projekt_id", "diskonteringsrente"
+        )
+    )
+    starts: dict[int, date] = {}
+    for projekt_id in ids:
+        candidates = list(entering.get(projekt_id, {}))
+        if projekt_id in first_investment:
+            candidates.append(businesscase.month_start(first_investment[projekt_id]))
+        if candidates and min(candidates) <= as_of:
+            starts[projekt_id] = min(candidates)
+    investment = (
+        beregning.investment_by_project(list(starts), fra=min(starts.values()), as_of=as_of)
+        if starts
+        else {}
+    )
+    year_from, _year_to = beregning.rolling_year(as_of)
+
+    by_project: dict[int, dict[str, dict[date, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for (projekt_id, art, month), amount in monthly.items():
+        by_project[projekt_id][art][month] = amount
+    for (projekt_id, month), amount in rate.items():
+        by_project[projekt_id]["rate"][month] = amount
+    for (projekt_id, month), amount in investment.items():
+        by_project[projekt_id]["investering"][month] = amount
+
+    rows = []
+    for projekt in projects:
+        figures = by_project.get(projekt.pk, {})
+        rate_pct = rates.get(projekt.pk, businesscase.DEFAULT_RATE_PCT)
+        months = (
+            businesscase.series(
+                starts[projekt.pk],
+                as_of,
+                baseline=figures.get("rate", {}),
+                aktuel=figures.get(SIDEN_OPTAGELSE, {}),
+                investering=figures.get("investering", {}),
+            )
+            if projekt.pk in starts
+            else []
+        )
+        rows.append(
+            ProjectRow(
+                projekt=projekt,
+                familier=sum(entering.get(projekt.pk, {}).values()),
+                baseline=sum(figures.get(BASELINE, {}).values(), ZERO),
+                aktuel=sum(figures.get(AKTUEL, {}).values(), ZERO),
+                investering_aar=sum(
+                    (a for m, a in figures.get("investering", {}).items() if m >= year_from), ZERO
+                ),
+                rate_pct=rate_pct,
+                resultat=businesscase.compute(months, rate_pct),
+            )
+        )
+    return rows
