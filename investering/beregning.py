@@ -133,6 +133,11 @@ class _Dialect:
             f"ELSE date({day}, 'start of month', '+1 month') END)"
         )
 
+    def materialized(self) -> str:
+        """Compute a CTE once: PostgreSQL would otherwise inline it and re-evaluate its
+        correlated subqueries (the admission date, the price's end) for every month row."""
+        return "MATERIALIZED " if self.pg else ""
+
     def greatest(self, *terms: str) -> str:
         return f"{'GREATEST' if self.pg else 'max'}({', '.join(terms)})"
 
@@ -225,7 +230,7 @@ class Figures:
                 "WHERE fm.familie_id = sd.familie_id))"
             )
         ctes.append(f"""
-        linjer AS (
+        linjer AS {d.materialized()}(
             SELECT l.id AS linje_id, l.antal, l.fra,
                    COALESCE({d.plus_day("l.til")}, {d.literal(FAR)}) AS til_x,
                    {d.days("l.fra", d.plus_day("l.til"))} AS linjedage,
@@ -292,7 +297,7 @@ class Figures:
         p_fra = f"COALESCE(p.gyldig_fra, {d.literal(EARLY)})"
         p_til = f"COALESCE({p_til}, {d.literal(FAR)})"
         ctes.append(f"""
-        stykker AS (
+        stykker AS {d.materialized()}(
             SELECT v.art, v.linje_id, v.familie_id, v.person_id, v.sektor, v.forvaltning_id,
                    v.omkostningstype_id, v.enhed, v.antal, v.linjedage, v.optaget, v.projekt_id,
                    COALESCE(v.pris_override, p.beloeb) AS pris,
