@@ -65,7 +65,7 @@ def _build(projekter: list[Projekt]) -> None:
             "AND sd.sektor = %s WHERE f.projekt_id = ANY(%s)"
         )
         for type_id, sektor, antal, fra, til in (
-            (kontanthjaelp.pk, Sektor.BESKAEFTIGELSE, 1, -400, "200 + f.id %% 300"),
+            (kontanthjaelp.pk, Sektor.BESKAEFTIGELSE, 1, -400, "CAST(200 + f.id %% 300 AS integer)"),
             (forebyggende.pk, Sektor.BOERN_FAMILIE, 1, -380, 150),
             (behandling.pk, Sektor.BOERN_FAMILIE, 40, -300, -120),
             (behandling.pk, Sektor.BOERN_FAMILIE, 40, 30, 210),
