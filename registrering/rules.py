@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -118,6 +119,14 @@ MONTH_NAMES = (
     gettext_lazy("november"),
     gettext_lazy("december"),
 )
+
+
+def month_version(saved: Iterable[tuple[int, datetime.datetime]]) -> str:
+    """A token for the state of a family's month: the (person, last change) of each saved
+    registration. A form carries the token it was drawn from, so a save made by someone else
+    in between is noticed instead of silently overwritten."""
+    text = ";".join(f"{pid}:{changed.isoformat()}" for pid, changed in sorted(saved))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def month_label(month: datetime.date) -> str:

@@ -94,6 +94,8 @@ class FamilyMonth:
     medlemmer: list[Medlem]
     kan_aendre: bool
     synlige_sektorer: list[str]
+    # The month's state as the form was drawn (rules.month_version); sent back on save.
+    version: str = ""
 
     @property
     def state_label(self) -> str:
@@ -212,6 +214,7 @@ def family_month(
         medlemmer=medlemmer,
         kan_aendre=writable and bool(changeable),
         synlige_sektorer=sectors,
+        version=rules.month_version((pid, r.aendret) for pid, r in registreringer.items()),
     )
 
 

@@ -102,6 +102,10 @@ def _require_project_leader(user: Any, familie: Familie) -> None:
 # --- The month's registration for a family ----------------------------------------------------
 
 
+class MonthChangedError(ValidationError):
+    """The month was saved by someone else after the form was drawn (a lost update refused)."""
+
+
 @dataclass
 class SaveResult:
     created: int
@@ -116,12 +120,15 @@ def maaned_registrer(
     maaned: datetime.date,
     indtastning: Mapping[int, Mapping[str, str | None]],
     today: datetime.date | None = None,
+    version: str | None = None,
 ) -> SaveResult:
     """Register (or correct) the month for members of one family, all or nothing.
 
     `indtastning` maps a person id to {indicator code: entered text}; an empty text clears the
     value. Codes not sent are left as they are (e.g. a sector the user may not change).
     Errors are keyed by field_key(person, code); the month's refusals are non-field errors.
+    `version`: the month's token (rules.month_version) the form was drawn from; when someone
+    else saved the month since, nothing is written and MonthChangedError says so.
     """
     today = today or timezone.localdate()
     maaned = rules.month_start(maaned)
@@ -137,6 +144,20 @@ def maaned_registrer(
         raise ValidationError(refusal)
 
     members = {m.person_id: m for m in members_in_month(familie, maaned)}
+    if version is not None:
+        current = rules.month_version(
+            Registrering.objects.filter(person_id__in=list(members), maaned=maaned).values_list(
+                "person_id", "aendret"
+            )
+        )
+        if current != version:
+            raise MonthChangedError(
+                _(
+                    "Registreringen for %(month)s er gemt af en anden, efter du åbnede den. "
+                    "Dine indtastninger er ikke gemt: se de nye værdier, og ret dem igen."
+                )
+                % {"month": rules.month_label(maaned)}
+            )
     unknown = [pk for pk in indtastning if pk not in members]
     if unknown:
         raise ValidationError(

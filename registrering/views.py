@@ -187,9 +187,10 @@ def familie_maaned(request: HttpRequest, pk: int, aar: int, md: int) -> HttpResp
                 maaned=maaned,
                 indtastning=indtastning,
                 today=today,
+                version=request.POST.get("version"),
             )
         except ValidationError as error:
-            status = 400
+            status = 409 if isinstance(error, services.MonthChangedError) else 400
             by_field = error.message_dict if hasattr(error, "error_dict") else {}
             errors = error.messages if not by_field else by_field.get("__all__", [])
             for medlem in month.medlemmer:
@@ -197,6 +198,11 @@ def familie_maaned(request: HttpRequest, pk: int, aar: int, md: int) -> HttpResp
                     if felt.kan_aendre:
                         felt.value = request.POST.get(felt.key, "")
                     felt.error = " ".join(by_field.get(felt.key, []))
+            if status == 409:
+                # Show what the other person saved, with its token, so a resubmission works.
+                month = selectors.family_month(
+                    request.user, pk, maaned, today=today, log_read=False
+                )
         else:
             if result.created or result.changed:
                 messages.success(
