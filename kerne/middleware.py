@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from kerne import audit
@@ -97,4 +98,19 @@ class SessionLifetimeMiddleware:
         session = getattr(request, "session", None)
         if user is not None and user.is_authenticated and session is not None:
             session.setdefault(SIGNED_IN_AT, time.time())
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user is shown is kept by a browser or proxy cache (ASVS V8.2.1):
+    every response to an authenticated request says `no-store`, whatever the view set."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.headers.get("Authorization"):
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -321,6 +321,13 @@ def test_permission_matrix(row: Row, world: World):
                 and not response["Location"].startswith(reverse("login"))
             ):
                 wrong.append(f"{actor}: redirected to {response['Location']}, not sign-in")
+            elif (
+                actor != "anonym"
+                and response.status_code in (200, 201, 400, 409)
+                and "no-store" not in response.get("Cache-Control", "")
+            ):
+                # ASVS V8.2.1: no page or answer shown to a signed-in user may be cached.
+                wrong.append(f"{actor}: answered without Cache-Control: no-store")
             transaction.set_rollback(True)
     assert not wrong, f"{row.id}: " + "; ".join(wrong)
 
