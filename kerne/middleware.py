@@ -7,7 +7,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -94,10 +94,11 @@ class SessionLifetimeMiddleware:
                 query = urlencode({"next": request.get_full_path(), "udloebet": "1"})
                 return HttpResponseRedirect(f"{reverse('login')}?{query}")
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         session = getattr(request, "session", None)
-        if user is not None and user.is_authenticated and session is not None:
-            session.setdefault(SIGNED_IN_AT, time.time())
+        # Only a session that signed in is stamped: a token-authenticated API call has none,
+        # and must not get one.
+        if session is not None and SESSION_KEY in session and SIGNED_IN_AT not in session:
+            session[SIGNED_IN_AT] = time.time()
         return response
 
 
