@@ -268,6 +268,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # One error format: {field: [messages]} for bad input, {"detail": ...} otherwise.
     "EXCEPTION_HANDLER": "kerne.api_errors.exception_handler",
+    # No OPTIONS metadata: it would describe fields to anyone and ask views for objects
+    # outside their own permission-checked lookups. OPTIONS answers 405.
+    "DEFAULT_METADATA_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helhedsindsats API",

@@ -25,18 +25,34 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=message_dict(exc))
+    elif isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON is bad input like any other: the same 400 shape.
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc.detail)]})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
-    if (
-        response is not None
-        and isinstance(exc, exceptions.ValidationError)
-        and not isinstance(response.data, dict)
-    ):
-        response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        data = response.data
+        if not isinstance(data, dict):
+            data = {api_settings.NON_FIELD_ERRORS_KEY: data}
+        response.data = {field: _flat_messages(messages) for field, messages in data.items()}
     return response
+
+
+def _flat_messages(messages: Any, prefix: str = "") -> list[str]:
+    """A field's errors as one list of texts, whatever DRF nested them as: a list field's
+    `{"0": [...]}` and a nested serializer's `{"field": [...]}` become "0: …", "field: …"."""
+    if isinstance(messages, dict):
+        return [
+            text
+            for key, inner in messages.items()
+            for text in _flat_messages(inner, prefix=f"{prefix}{key}: ")
+        ]
+    if isinstance(messages, list | tuple):
+        return [text for inner in messages for text in _flat_messages(inner, prefix)]
+    return [f"{prefix}{messages}"]
 
 
 def message_dict(error: DjangoValidationError) -> dict[str, list[str]]:

@@ -60,7 +60,7 @@ class MonthField(serializers.Field):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    forudsaetning = serializers.SlugRelatedField(slug_field="kode", read_only=True)
+    forudsaetning = serializers.SlugRelatedField(slug_field="kode", read_only=True, allow_null=True)
 
     class Meta:
         model = Indikator
