@@ -14,6 +14,10 @@ app.autodiscover_tasks()
 # The one beat schedule. Later work adds entries here: monthly reports after the registration
 # deadline, daily reminders. Deadlines months away are database rows swept by these tasks.
 app.conf.beat_schedule = {
+    "dokumenter-genkoe": {
+        "task": "kerne.tasks.dokumenter_genkoe",
+        "schedule": crontab(minute="*/5"),
+    },
     "resync-grants-at-validity-boundaries": {
         "task": "kerne.tasks.resync_grants_at_validity_boundaries",
         "schedule": crontab(hour=0, minute=15),
@@ -25,5 +29,11 @@ app.conf.beat_schedule = {
     "send-registration-reminders": {
         "task": "registrering.tasks.send_registration_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Each project's report for last month is ordered the day after the project's own
+    # registration deadline (Projekt.registreringsfrist_dag); the task picks the projects due.
+    "rapporter-maanedsrapporter": {
+        "task": "rapporter.tasks.maanedsrapporter_forfaldne",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

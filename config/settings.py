@@ -244,7 +244,19 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TIME_LIMIT", default=900)
 # PDF rendering keeps its memory until the process exits; recycle children past 400 MB.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_MAX_MEMORY_KB", default=400_000)
 # Longer than the hard time limit, or Redis redelivers a task that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
+    # A page that orders work must answer at once when Redis is down, not after minutes of
+    # retries: publishing gives up within seconds and the work is queued again by a sweep.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -294,9 +306,21 @@ LOGGING = {
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="helhedsindsats@localhost")
+# SMS copies of notifications: a kerne.notifikationer.SmsBackend (console for development).
+SMS_BACKEND = env.str("SMS_BACKEND", default="kerne.notifikationer.ConsoleSmsBackend")
+# The one link e-mails carry (the sign-in page); never a link naming a family or a person.
+NOTIFIKATION_LINK = env.str("NOTIFIKATION_LINK", default="http://127.0.0.1:8000/")
+# Largest attachment to a message, in megabytes (kontakt).
+KONTAKT_VEDHAEFTNING_MAX_MB = env.int("KONTAKT_VEDHAEFTNING_MAX_MB", default=10)
 
 # --- Domain settings ------------------------------------------------------------------------
 # Danish practice: the log of uses of personal data is kept at least 6 months.
 AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=6)
 if AUDIT_RETENTION_MONTHS < 6:
     raise ImproperlyConfigured("AUDIT_RETENTION_MONTHS must be at least 6.")
+# The evaluator export's pseudonym key (keyed hash of person and family ids), held by the
+# municipality. A development default only with DEBUG; in production the export refuses to
+# run without it and `check --deploy` reports rapporter.E001. Rotation: docs/rapporter.md.
+EVALUATOR_PSEUDONYM_KEY = env.str(
+    "EVALUATOR_PSEUDONYM_KEY", default="dev-only-pseudonym-key" if DEBUG else ""
+)

@@ -497,22 +497,95 @@ class Aktoer(models.Model):
 
 
 class Stafetmoede(models.Model):
-    """A stafetlog meeting: when and where; the agreements made at it point here."""
+    """A meeting with the family (stafetlog-møde, netværksmøde or stormøde): when and where,
+    agenda, minutes, participants, decisions; the agreements made at it point here.
+
+    One meeting concept for the stafetlog and the network work (issue 11): the agreements, the
+    portal and the stafetlog already hang on this table, so it is generalised in place.
+    """
+
+    class Art(models.TextChoices):
+        STAFETLOGMOEDE = "stafetlogmoede", _("Stafetlogmøde")
+        NETVAERKSMOEDE = "netvaerksmoede", _("Netværksmøde")
+        STORMOEDE = "stormoede", _("Stormøde")
 
     familie = models.ForeignKey(
         Familie, on_delete=models.PROTECT, related_name="stafetmoeder", verbose_name=_("familie")
     )
+    art = models.CharField(
+        _("mødetype"), max_length=20, choices=Art.choices, default=Art.STAFETLOGMOEDE
+    )
     tidspunkt = models.DateTimeField(_("tidspunkt"))
     sted = models.CharField(_("sted"), max_length=200)
+    dagsorden = models.TextField(
+        _("dagsorden"), max_length=4000, blank=True, help_text=_("Ét punkt pr. linje.")
+    )
+    referat = models.TextField(
+        _("referat"),
+        max_length=20000,
+        blank=True,
+        help_text=_("Familien kan læse referatet. Skriv i et sprog, familien forstår."),
+    )
+    # Never on the meeting screen, in the portal or in the minutes PDF.
+    intern_note = models.TextField(
+        _("intern note"),
+        max_length=4000,
+        blank=True,
+        help_text=_("Kun for fagpersoner. Vises aldrig for familien eller på mødeskærmen."),
+    )
+    naeste_moede = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forrige_moede",
+        verbose_name=_("næste møde"),
+    )
+    bekraeftet_af = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aftalerne bekræftet af"),
+    )
+    bekraeftet = models.DateTimeField(_("bekræftet"), null=True, blank=True)
+    bekraeftelse_registreret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bekræftelsen registreret af"),
+    )
+    # Moves with every change to the meeting, its participants, decisions and agreements: the
+    # meeting screen polls with the revision it shows and gets "no change" until it moves.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
-        verbose_name = _("stafetlogmøde")
-        verbose_name_plural = _("stafetlogmøder")
+        verbose_name = _("møde med familien")
+        verbose_name_plural = _("møder med familien")
         ordering = ["-tidspunkt", "pk"]
         indexes = [models.Index(fields=["familie", "tidspunkt"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(bekraeftet__isnull=True, bekraeftet_af__isnull=True)
+                | models.Q(bekraeftet__isnull=False, bekraeftet_af__isnull=False),
+                name="stafetmoede_bekraeftet_hvem_og_hvornaar",
+                violation_error_message=_("En bekræftelse skal have både hvem og hvornår."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.familie} {self.tidspunkt:%Y-%m-%d}"
+
+    @property
+    def er_bekraeftet(self) -> bool:
+        return self.bekraeftet is not None
+
+    @property
+    def dagsordenpunkter(self) -> list[str]:
+        return [line.strip() for line in self.dagsorden.splitlines() if line.strip()]
 
 
 class Aftale(models.Model):
@@ -551,3 +624,98 @@ class Aftale(models.Model):
 
     def __str__(self) -> str:
         return self.hvad
+
+
+class Moededeltager(models.Model):
+    """Who took part in a meeting: a member of the family or an actor of the stafetlog
+    (a professional or a network person)."""
+
+    moede = models.ForeignKey(
+        Stafetmoede, on_delete=models.PROTECT, related_name="deltagere", verbose_name=_("møde")
+    )
+    familie = models.ForeignKey(Familie, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("familiemedlem"),
+    )
+    aktoer = models.ForeignKey(
+        Aktoer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moededeltagelser",
+        verbose_name=_("aktør"),
+    )
+
+    class Meta:
+        verbose_name = _("mødedeltager")
+        verbose_name_plural = _("mødedeltagere")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True, aktoer__isnull=False)
+                | models.Q(person__isnull=False, aktoer__isnull=True),
+                name="moededeltager_person_eller_aktoer",
+                violation_error_message=_("En deltager er enten et familiemedlem eller en aktør."),
+            ),
+            models.UniqueConstraint(
+                fields=["moede", "person"],
+                condition=models.Q(person__isnull=False),
+                name="moededeltager_person_en_gang",
+            ),
+            models.UniqueConstraint(
+                fields=["moede", "aktoer"],
+                condition=models.Q(aktoer__isnull=False),
+                name="moededeltager_aktoer_en_gang",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person or self.aktoer)
+
+
+class Beslutning(models.Model):
+    """A decision made at a meeting. Made into a stafetlog agreement and/or a plan activity in
+    the same step, so nothing is typed twice; the decision keeps the links."""
+
+    moede = models.ForeignKey(
+        Stafetmoede, on_delete=models.PROTECT, related_name="beslutninger", verbose_name=_("møde")
+    )
+    familie = models.ForeignKey(Familie, on_delete=models.PROTECT, related_name="+")
+    tekst = models.CharField(_("beslutning"), max_length=1000)
+    aftale = models.OneToOneField(
+        Aftale,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beslutning",
+        verbose_name=_("stafetlogaftale"),
+    )
+    # The activity in the draft it became; `indsats_noegle` follows it into later versions
+    # (the draft row itself may be deleted before the plan is agreed).
+    indsats = models.ForeignKey(
+        Indsats,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("indsats i planen"),
+    )
+    indsats_noegle = models.UUIDField(_("indsatsens nøgle"), null=True, blank=True)
+    synlig_for_familien = models.BooleanField(_("synlig for familien"), default=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    oprettet = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beslutning")
+        verbose_name_plural = _("beslutninger")
+        ordering = ["oprettet", "pk"]
+
+    def __str__(self) -> str:
+        return self.tekst

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -24,10 +25,12 @@ from familieplan import collisions, diff, frister
 from familieplan.models import (
     Aftale,
     Aktoer,
+    Beslutning,
     Frist,
     Indsats,
     Maal,
     Maalopfoelgning,
+    Moededeltager,
     Opfoelgning,
     Paamindelse,
     PlanIndstilling,
@@ -497,6 +500,7 @@ class Portalvisning:
     kontakt: Any
     kontakt_telefon: str
     skemaer: dict[int, list[datetime.date]] = field(default_factory=dict)
+    moeder: list[Stafetmoede] = field(default_factory=list)
 
 
 def portal_family(user: Any, pk: int) -> Familie:
@@ -568,6 +572,7 @@ def portal_view(user: Any, pk: int) -> Portalvisning:
             i.pk: frister.schedule(start=i.startdato, slut=i.slutdato, kadence=i.kadence)
             for i in indsatser
         },
+        moeder=portal_meetings(familie),
     )
 
 
@@ -660,3 +665,166 @@ def version_document(user: Any, version: Planversion | None, *, kopi: str):
     else:
         kind, key = PDF_STAFF, staff_document_key(user, version)
     return Dokument.objects.filter(kind=kind, noegle=key).first()
+
+
+# --- Meetings with the family -----------------------------------------------------------------
+#
+# A meeting is part of the stafetlog: staff who see the family and the professionals the
+# parents let read the stafetlog may read it; the family reads it in the portal. The internal
+# note and decisions hidden from the family are for staff who see the family only.
+
+MEETINGS_IN_PORTAL = 20
+
+
+def meeting_for(user: Any, pk: int, *, action: str = adgang.VIEW) -> Stafetmoede:
+    """A meeting of a family whose stafetlog the user reads; 404 (logged) otherwise. To
+    change it, the user must be allowed to change the family (else 403)."""
+    moede = (
+        Stafetmoede.objects.filter(pk=pk)
+        .filter(
+            Q(familie__in=adgang.families_for(user).values("pk"))
+            | Q(familie__in=stafetlog_families_for(user).values("pk"))
+        )
+        .select_related("familie__projekt", "familie__koordinator", "naeste_moede", "bekraeftet_af")
+        .first()
+    )
+    if moede is None:
+        adgang.get_visible_or_404(user, Stafetmoede.objects.all(), pk=pk)  # logs and raises
+        raise Http404
+    if action == adgang.CHANGE and not adgang.may_change_family(user, moede.familie):
+        raise PermissionDenied
+    return moede
+
+
+def meetings_of_family(user: Any, pk: int) -> tuple[Familie, QuerySet[Stafetmoede]]:
+    """A family's meetings, newest first, for a reader of its stafetlog (404 otherwise)."""
+    familie = stafetlog_for_family(user, pk)
+    return familie, (
+        Stafetmoede.objects.filter(familie=familie)
+        .select_related("bekraeftet_af")
+        .annotate(antal_aftaler=Count("aftaler", distinct=True))
+        .order_by("-tidspunkt", "-pk")
+    )
+
+
+def meetings_for_professional(user: Any) -> QuerySet[Stafetmoede]:
+    """The meetings of the families whose stafetlog a named professional reads, newest first."""
+    return (
+        Stafetmoede.objects.filter(familie__in=stafetlog_families_for(user).values("pk"))
+        .select_related("familie")
+        .order_by("-tidspunkt", "-pk")
+    )
+
+
+def stafetlog_for_family(user: Any, pk: int) -> Familie:
+    familie = (
+        Familie.objects.filter(pk=pk)
+        .filter(
+            Q(pk__in=adgang.families_for(user).values("pk"))
+            | Q(pk__in=stafetlog_families_for(user).values("pk"))
+        )
+        .select_related("projekt", "koordinator")
+        .first()
+    )
+    if familie is None:
+        adgang.get_visible_or_404(user, Familie.objects.all(), pk=pk)
+        raise Http404
+    return familie
+
+
+@dataclass
+class Moedevisning:
+    """One meeting as a page shows it. `for_familien`: only what the family may see."""
+
+    moede: Stafetmoede
+    familie: Familie
+    for_familien: bool
+    deltagere: list[Moededeltager]
+    aftaler: list[Aftale]
+    beslutninger: list[Beslutning]
+    naeste_moede: Stafetmoede | None
+
+    @property
+    def beslutninger_uden_aftale(self) -> list[Beslutning]:
+        """Decisions that did not become an agreement (those show among the agreements)."""
+        return [b for b in self.beslutninger if b.aftale_id is None]
+
+
+def meeting_content(moede: Stafetmoede, *, for_familien: bool) -> Moedevisning:
+    """The meeting's minutes in five queries whatever their size. With for_familien the
+    internal note is blanked and decisions hidden from the family (or whose activity is) are
+    left out."""
+    beslutninger = Beslutning.objects.filter(moede=moede).select_related("indsats", "aftale")
+    if for_familien:
+        beslutninger = beslutninger.filter(synlig_for_familien=True).exclude(
+            indsats__synlig_for_familien=False
+        )
+        moede.intern_note = ""
+    return Moedevisning(
+        moede=moede,
+        familie=moede.familie,
+        for_familien=for_familien,
+        deltagere=list(
+            Moededeltager.objects.filter(moede=moede)
+            .select_related("person", "aktoer")
+            .order_by("aktoer_id", "person__fornavn", "pk")
+        ),
+        aftaler=list(Aftale.objects.filter(moede=moede).order_by("pk")),
+        beslutninger=list(beslutninger.order_by("oprettet", "pk")),
+        naeste_moede=moede.naeste_moede,
+    )
+
+
+def _log_minutes(user: Any, moede: Stafetmoede, **detaljer: Any) -> None:
+    audit.log(
+        user=user,
+        handling=audit.Handling.READ,
+        formaal=Formaal.SAGSBEHANDLING,
+        familie=moede.familie,
+        objekt=moede,
+        detaljer={"referat": True, **detaljer},
+    )
+
+
+def meeting_view(user: Any, pk: int, *, screen: bool = False) -> Moedevisning:
+    """A meeting for staff and named professionals; the read of its minutes is logged. Only
+    staff who see the family get the internal note; the meeting screen never does."""
+    moede = meeting_for(user, pk)
+    staff = adgang.can(user, adgang.VIEW, moede.familie)
+    visning = meeting_content(moede, for_familien=screen or not staff)
+    _log_minutes(user, moede, skaerm=screen)
+    return visning
+
+
+def portal_meetings(familie: Familie) -> list[Stafetmoede]:
+    """The meetings held with the family, newest first, for the portal's list of minutes."""
+    return list(
+        Stafetmoede.objects.filter(familie=familie, tidspunkt__lte=timezone.now())
+        .select_related("bekraeftet_af")
+        .order_by("-tidspunkt", "-pk")[:MEETINGS_IN_PORTAL]
+    )
+
+
+def portal_meeting(user: Any, pk: int) -> Moedevisning:
+    """A meeting's minutes in the citizen's portal: their own family only (404, logged)."""
+    moede = (
+        Stafetmoede.objects.filter(pk=pk)
+        .select_related("familie__projekt", "naeste_moede", "bekraeftet_af")
+        .first()
+    )
+    if moede is None:
+        raise Http404
+    portal_family(user, moede.familie_id)
+    visning = meeting_content(moede, for_familien=True)
+    _log_minutes(user, moede, portal=True)
+    return visning
+
+
+def meeting_document(moede: Stafetmoede):
+    """The minutes PDF already ordered for the meeting as it stands now, or None."""
+    from familieplan import moede_pdf
+    from kerne.models import Dokument
+
+    return Dokument.objects.filter(
+        kind=moede_pdf.KIND, noegle=f"{moede.pk}:{moede.revision}"
+    ).first()

@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +25,12 @@ from familieplan import frister
 from familieplan.models import (
     Aftale,
     Aktoer,
+    Beslutning,
     Frist,
     Indsats,
     Maal,
     Maalopfoelgning,
+    Moededeltager,
     Opfoelgning,
     Paamindelse,
     PlanIndstilling,
@@ -36,7 +39,7 @@ from familieplan.models import (
     Stafetmoede,
     Statusskift,
 )
-from kerne import adgang, audit
+from kerne import adgang, audit, notifikationer
 from kerne.models import Familie, Familiemedlemskab, Person, Projekt, Rolle, Sagsdel
 
 Handling = audit.Handling
@@ -278,6 +281,12 @@ def version_aftal(
         detaljer={"status": version.status, "aftalt_med": sorted(p.pk for p in aftalt_med)},
     )
     frister_opdater(familie=familie)
+    notifikationer.notify_family(
+        familie=familie,
+        art=notifikationer.Art.PLAN_AFTALT,
+        noegle=f"planversion:{version.pk}",
+        url=reverse("familieplan:portal_familie", args=[familie.pk]),
+    )
     return version
 
 
@@ -794,11 +803,19 @@ def aktoer_ophoer(*, acting_user: Any, aktoer: Aktoer) -> Aktoer:
 
 @transaction.atomic
 def moede_gem(
-    *, acting_user: Any, familie: Familie, tidspunkt: datetime.datetime, sted: str
+    *,
+    acting_user: Any,
+    familie: Familie,
+    tidspunkt: datetime.datetime,
+    sted: str,
+    art: str = Stafetmoede.Art.STAFETLOGMOEDE,
+    dagsorden: str = "",
 ) -> Stafetmoede:
     familie = _familie_locked(familie)
     _require_family_change(acting_user, familie)
-    moede = Stafetmoede(familie=familie, tidspunkt=tidspunkt, sted=sted.strip())
+    moede = Stafetmoede(
+        familie=familie, tidspunkt=tidspunkt, sted=sted.strip(), art=art, dagsorden=dagsorden
+    )
     moede.full_clean()
     moede.save()
     _log(acting_user, Handling.CREATE, familie, moede)
@@ -819,9 +836,13 @@ def aftale_opret(
     _require_family_change(acting_user, familie)
     if moede is not None and moede.familie_id != familie.pk:
         raise ValidationError({"moede": [_("Vælg et af familiens møder.")]})
+    if moede is not None:
+        _moede_aaben(moede)
     aftale = Aftale(familie=familie, hvad=hvad.strip(), hvem=hvem.strip(), frist=frist, moede=moede)
     aftale.full_clean()
     aftale.save()
+    if moede is not None:
+        _moede_touch(moede)
     _log(acting_user, Handling.CREATE, familie, aftale)
     return aftale
 
@@ -850,6 +871,8 @@ def aftale_status_saet(
         )
     aftale.status = status
     aftale.save(update_fields=["status"])
+    if aftale.moede_id:
+        _moede_touch(aftale.moede)
     _statusskift(acting_user, aftale.familie_id, aftale, fra, status, begrundelse.strip())
     _log(acting_user, Handling.CHANGE, aftale.familie, aftale, detaljer={"fra": fra, "til": status})
     return aftale
@@ -886,4 +909,297 @@ def plan_pdf_bestil(*, acting_user: Any, version: Planversion, familiens_kopi: b
         projekt=familie.projekt,
         familie=familie,
         titel=pdf.title_for(version, familiens_kopi=familiens_kopi),
+    )
+
+
+# --- Meetings with the family (stafetlog-møde, netværksmøde, stormøde) ------------------------
+#
+# The meeting pages and the meeting screen live in netvaerk; the writes live here, beside the
+# agreements and activities a decision becomes, so familieplan never needs netvaerk.
+
+
+def _moede_aaben(moede: Stafetmoede) -> None:
+    """A meeting whose agreements the family has confirmed is closed: the minutes stand."""
+    if Stafetmoede.objects.filter(pk=moede.pk, bekraeftet__isnull=False).exists():
+        raise ValidationError(
+            _("Familien har bekræftet mødets aftaler. Referatet kan ikke længere ændres.")
+        )
+
+
+def _moede_touch(moede: Stafetmoede) -> None:
+    Stafetmoede.objects.filter(pk=moede.pk).update(revision=models.F("revision") + 1)
+
+
+def _moede_locked(acting_user: Any, moede: Stafetmoede) -> Stafetmoede:
+    moede = (
+        Stafetmoede.objects.select_for_update().select_related("familie__projekt").get(pk=moede.pk)
+    )
+    _require_family_change(acting_user, moede.familie)
+    return moede
+
+
+@transaction.atomic
+def moede_ret(
+    *,
+    acting_user: Any,
+    moede: Stafetmoede,
+    art: str,
+    tidspunkt: datetime.datetime,
+    sted: str,
+    dagsorden: str = "",
+    referat: str = "",
+    intern_note: str = "",
+) -> Stafetmoede:
+    """Change a meeting: when, where, kind, agenda, minutes and the internal note."""
+    moede = _moede_locked(acting_user, moede)
+    _moede_aaben(moede)
+    moede.art = art
+    moede.tidspunkt = tidspunkt
+    moede.sted = (sted or "").strip()
+    moede.dagsorden = (dagsorden or "").strip()
+    moede.referat = (referat or "").strip()
+    moede.intern_note = (intern_note or "").strip()
+    moede.revision += 1
+    moede.full_clean()
+    moede.save(
+        update_fields=[
+            "art",
+            "tidspunkt",
+            "sted",
+            "dagsorden",
+            "referat",
+            "intern_note",
+            "revision",
+        ]
+    )
+    _log(acting_user, Handling.CHANGE, moede.familie, moede)
+    return moede
+
+
+@transaction.atomic
+def deltagere_saet(
+    *,
+    acting_user: Any,
+    moede: Stafetmoede,
+    personer: list[Person],
+    aktoerer: list[Aktoer],
+) -> list[Moededeltager]:
+    """Who took part: members of the family and actors of its stafetlog."""
+    moede = _moede_locked(acting_user, moede)
+    _moede_aaben(moede)
+    errors: dict[str, list[str]] = {}
+    member_ids = set(
+        Familiemedlemskab.objects.filter(familie_id=moede.familie_id).values_list(
+            "person_id", flat=True
+        )
+    )
+    if any(p.pk not in member_ids for p in personer):
+        errors["personer"] = [_("Vælg blandt familiens medlemmer.")]
+    if any(a.familie_id != moede.familie_id for a in aktoerer):
+        errors["aktoerer"] = [_("Vælg blandt aktørerne i familiens stafetlog.")]
+    if errors:
+        raise ValidationError(errors)
+    Moededeltager.objects.filter(moede=moede).delete()
+    deltagere = Moededeltager.objects.bulk_create(
+        [Moededeltager(moede=moede, familie_id=moede.familie_id, person=p) for p in personer]
+        + [Moededeltager(moede=moede, familie_id=moede.familie_id, aktoer=a) for a in aktoerer]
+    )
+    _moede_touch(moede)
+    _log(
+        acting_user,
+        Handling.CHANGE,
+        moede.familie,
+        moede,
+        detaljer={"deltagere": len(deltagere)},
+    )
+    return deltagere
+
+
+@dataclass
+class AftaleData:
+    """The agreement a decision becomes: what is the decision's text; who and by when."""
+
+    hvem: str
+    frist: datetime.date
+
+
+def _draft_for_decision(acting_user: Any, familie: Familie) -> Planversion:
+    """The family's draft, started (from the latest agreed version) if there is none."""
+    draft = Planversion.objects.filter(familie=familie, status=Planversion.Status.KLADDE).first()
+    if draft is not None:
+        return draft
+    if Planversion.objects.filter(familie=familie).exists():
+        return kladde_opret(acting_user=acting_user, familie=familie)
+    return plan_opret(acting_user=acting_user, familie=familie)
+
+
+@transaction.atomic
+def beslutning_opret(
+    *,
+    acting_user: Any,
+    moede: Stafetmoede,
+    tekst: str,
+    aftale: AftaleData | None = None,
+    indsats: IndsatsData | None = None,
+    synlig_for_familien: bool = True,
+) -> Beslutning:
+    """Record a decision and, in the same step, the stafetlog agreement and/or the plan
+    activity (in the family's draft) it becomes. All or nothing."""
+    moede = _moede_locked(acting_user, moede)
+    _moede_aaben(moede)
+    tekst = (tekst or "").strip()
+    if not tekst:
+        raise ValidationError({"tekst": [_("Skriv beslutningen.")]})
+    if len(tekst) > 1000:
+        raise ValidationError({"tekst": [_("Beslutningen må højst være 1000 tegn.")]})
+    beslutning = Beslutning(
+        moede=moede,
+        familie_id=moede.familie_id,
+        tekst=tekst,
+        oprettet_af=acting_user,
+        synlig_for_familien=synlig_for_familien,
+    )
+    if aftale is not None:
+        beslutning.aftale = aftale_opret(
+            acting_user=acting_user,
+            familie=moede.familie,
+            hvad=tekst[:500],
+            hvem=aftale.hvem,
+            frist=aftale.frist,
+            moede=moede,
+        )
+    if indsats is not None:
+        version = _draft_for_decision(acting_user, moede.familie)
+        made = indsats_gem(acting_user=acting_user, version=version, data=indsats)
+        beslutning.indsats = made
+        beslutning.indsats_noegle = made.noegle
+        # A decision that became an activity hidden from the family is hidden with it.
+        beslutning.synlig_for_familien = synlig_for_familien and made.synlig_for_familien
+    if beslutning.aftale is not None:
+        # Agreements are on the family's stafetlog: the decision behind one is not hidden.
+        beslutning.synlig_for_familien = True
+    beslutning.full_clean()
+    beslutning.save()
+    _moede_touch(moede)
+    _log(
+        acting_user,
+        Handling.CREATE,
+        moede.familie,
+        beslutning,
+        detaljer={"aftale": beslutning.aftale_id, "indsats": beslutning.indsats_id},
+    )
+    return beslutning
+
+
+@transaction.atomic
+def naeste_moede_saet(
+    *,
+    acting_user: Any,
+    moede: Stafetmoede,
+    tidspunkt: datetime.datetime,
+    sted: str,
+    art: str = "",
+) -> Stafetmoede:
+    """Set the next meeting from this one: a new meeting, or the one already set moved."""
+    moede = _moede_locked(acting_user, moede)
+    if tidspunkt <= moede.tidspunkt:
+        raise ValidationError({"tidspunkt": [_("Det næste møde skal ligge efter dette møde.")]})
+    naeste = moede.naeste_moede
+    if naeste is None:
+        naeste = moede_gem(
+            acting_user=acting_user,
+            familie=moede.familie,
+            tidspunkt=tidspunkt,
+            sted=sted,
+            art=art or moede.art,
+        )
+        moede.naeste_moede = naeste
+        moede.revision += 1
+        moede.save(update_fields=["naeste_moede", "revision"])
+    else:
+        naeste = Stafetmoede.objects.select_for_update().get(pk=naeste.pk)
+        _moede_aaben(naeste)
+        naeste.tidspunkt = tidspunkt
+        naeste.sted = (sted or "").strip()
+        naeste.art = art or naeste.art
+        naeste.revision += 1
+        naeste.full_clean()
+        naeste.save(update_fields=["tidspunkt", "sted", "art", "revision"])
+        _moede_touch(moede)
+        _log(acting_user, Handling.CHANGE, moede.familie, naeste)
+    return naeste
+
+
+def may_confirm(user: Any, moede: Stafetmoede) -> bool:
+    """The family's representative confirms in the portal; the case manager may record it."""
+    if adgang.may_change_family(user, moede.familie):
+        return True
+    return representatives_of(moede.familie).filter(bruger=user).exists()
+
+
+def representatives_of(familie: Familie):
+    """Who may confirm a meeting's agreements for the family: its current adults."""
+    today = timezone.localdate()
+    current = Familiemedlemskab.objects.filter(
+        familie=familie, rolle=Familiemedlemskab.Rolle.VOKSEN, fra__lte=today
+    ).filter(models.Q(til__isnull=True) | models.Q(til__gte=today))
+    return Person.objects.filter(pk__in=current.values("person_id"))
+
+
+@transaction.atomic
+def moede_bekraeft(*, acting_user: Any, moede: Stafetmoede, person: Person) -> Stafetmoede:
+    """The family's representative confirms the meeting's agreements: who and when are kept,
+    and the minutes are closed."""
+    moede = (
+        Stafetmoede.objects.select_for_update().select_related("familie__projekt").get(pk=moede.pk)
+    )
+    representanter = representatives_of(moede.familie)
+    staff = adgang.may_change_family(acting_user, moede.familie)
+    if not staff and not representanter.filter(bruger=acting_user).exists():
+        raise PermissionDenied
+    if not staff and person.bruger_id != acting_user.pk:
+        # A citizen confirms for themself only.
+        raise PermissionDenied
+    if moede.familie.status == Familie.Status.AFSLUTTET:
+        raise PermissionDenied
+    if moede.er_bekraeftet:
+        raise ValidationError(_("Mødets aftaler er allerede bekræftet."))
+    if not representanter.filter(pk=person.pk).exists():
+        raise ValidationError({"person": [_("Vælg en voksen i familien.")]})
+    if moede.tidspunkt.date() > timezone.localdate():
+        raise ValidationError(_("Et møde kan først bekræftes, når det er holdt."))
+    moede.bekraeftet_af = person
+    moede.bekraeftet = timezone.now()
+    moede.bekraeftelse_registreret_af = acting_user
+    moede.revision += 1
+    moede.save(
+        update_fields=["bekraeftet_af", "bekraeftet", "bekraeftelse_registreret_af", "revision"]
+    )
+    _log(
+        acting_user,
+        Handling.CHANGE,
+        moede.familie,
+        moede,
+        person=person,
+        detaljer={"bekraeftet": True},
+    )
+    return moede
+
+
+def referat_pdf_bestil(*, acting_user: Any, moede: Stafetmoede):
+    """Order the minutes as a PDF (what the family sees), through the one PDF pipeline; cached
+    per revision, so a changed meeting gets a new document and an unchanged one the same."""
+    from familieplan import moede_pdf
+    from kerne import services as kerne_services
+
+    familie = moede.familie
+    if not moede_pdf.may_order(acting_user, moede):
+        raise PermissionDenied
+    return kerne_services.dokument_bestil(
+        acting_user=acting_user,
+        kind=moede_pdf.KIND,
+        key=f"{moede.pk}:{moede.revision}",
+        projekt=familie.projekt,
+        familie=familie,
+        titel=moede_pdf.title_for(moede),
     )

@@ -40,4 +40,11 @@ urlpatterns = [
     path("portal/", views.portal, name="portal"),
     path("portal/<int:pk>/", views.portal_familie, name="portal_familie"),
     path("portal/<int:pk>/pdf/", views.portal_pdf, name="portal_pdf"),
+    path("portal/moede/<int:pk>/", views.portal_moede, name="portal_moede"),
+    path(
+        "portal/moede/<int:pk>/bekraeft/",
+        views.portal_moede_bekraeft,
+        name="portal_moede_bekraeft",
+    ),
+    path("portal/moede/<int:pk>/pdf/", views.portal_moede_pdf, name="portal_moede_pdf"),
 ]

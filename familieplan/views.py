@@ -1103,3 +1103,54 @@ def portal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         acting_user=request.user, version=planversion, familiens_kopi=True
     )
     return _ordered(request, dokument, reverse("familieplan:portal_familie", args=[familie.pk]))
+
+
+# --- Meeting minutes in the portal ------------------------------------------------------------
+
+
+@login_required
+@adgang.require_role(Rolle.BORGER)
+@never_cache
+@require_GET
+def portal_moede(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting's minutes for the family, with the confirmation of its agreements."""
+    visning = selectors.portal_meeting(request.user, pk)
+    return render(
+        request,
+        "familieplan/portal_moede.html",
+        {
+            "m": visning,
+            "familie": visning.familie,
+            "kan_bekraefte": services.representatives_of(visning.familie)
+            .filter(bruger=request.user)
+            .exists(),
+            "dokument": selectors.meeting_document(visning.moede),
+        },
+    )
+
+
+@login_required
+@adgang.require_role(Rolle.BORGER)
+@require_POST
+def portal_moede_bekraeft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's representative confirms the agreements of a meeting (who and when kept)."""
+    visning = selectors.portal_meeting(request.user, pk)
+    person = services.representatives_of(visning.familie).filter(bruger=request.user).first()
+    if person is None:
+        raise PermissionDenied
+    try:
+        services.moede_bekraeft(acting_user=request.user, moede=visning.moede, person=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Tak. Du har bekræftet aftalerne fra mødet."))
+    return redirect("familieplan:portal_moede", pk=pk)
+
+
+@login_required
+@adgang.require_role(Rolle.BORGER)
+@require_POST
+def portal_moede_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    visning = selectors.portal_meeting(request.user, pk)
+    dokument = services.referat_pdf_bestil(acting_user=request.user, moede=visning.moede)
+    return _ordered(request, dokument, reverse("familieplan:portal_moede", args=[pk]))

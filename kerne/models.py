@@ -1,6 +1,7 @@
 """Tables of the shared kernel: organisation, roles, families, persons, consent, grants, audit."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,10 @@ class Medarbejder(models.Model):
     )
     titel = models.CharField(_("titel"), max_length=100, blank=True)
     telefon = models.CharField(_("telefon"), max_length=20, blank=True)
+    # Shown to the families in the portal with the phone and e-mail (issue 12: availability).
+    traeffetid = models.CharField(
+        _("træffetid"), max_length=200, blank=True, help_text=_("Fx mandag–torsdag kl. 9–12.")
+    )
 
     class Meta:
         verbose_name = _("medarbejder")
@@ -658,3 +663,138 @@ class Dokument(models.Model):
 
     def __str__(self) -> str:
         return self.titel
+
+
+class Fravaer(models.Model):
+    """A staff member's absence in a project and who stands in for them meanwhile.
+
+    A kernel fact, not a kontakt table: it routes messages (kontakt), gives the substitute the
+    absent case manager's grants (the access policy) and is shown in the family portal
+    (familieplan), and those apps may not import one another.
+    """
+
+    projekt = models.ForeignKey(
+        Projekt, on_delete=models.PROTECT, related_name="fravaer", verbose_name=_("projekt")
+    )
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="fravaer",
+        verbose_name=_("fraværende"),
+    )
+    stedfortraeder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="stedfortraedninger",
+        verbose_name=_("stedfortræder"),
+    )
+    fra = models.DateField(_("fra"))
+    til = models.DateField(_("til og med"))
+    registreret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registreret = models.DateTimeField(_("registreret"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fravær")
+        verbose_name_plural = _("fravær")
+        ordering = ["-fra", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(til__gte=models.F("fra")),
+                name="fravaer_til_efter_fra",
+                violation_error_message=_("Slutdatoen skal ligge på eller efter startdatoen."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stedfortraeder=models.F("bruger")),
+                name="fravaer_stedfortraeder_ikke_selv",
+                violation_error_message=_("Stedfortræderen skal være en anden end den fraværende."),
+            ),
+        ]
+        indexes = [models.Index(fields=["projekt", "bruger", "til"])]
+
+    def __str__(self) -> str:
+        return f"{self.bruger} {self.fra}–{self.til}"
+
+
+class Notifikation(models.Model):
+    """An in-app notification; e-mail and SMS copies are sent from it (kerne.notifikationer).
+
+    It holds no text: the words come from its kind, so no personal data can slip into one.
+    """
+
+    class Art(models.TextChoices):
+        NY_BESKED = "ny_besked", _("Ny besked")
+        PLAN_AFTALT = "plan_aftalt", _("Plan aftalt")
+        MOEDE_PAAMINDELSE = "moede_paamindelse", _("Påmindelse om møde")
+        DOKUMENT_KLAR = "dokument_klar", _("Dokument klar")
+
+    modtager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifikationer",
+        verbose_name=_("modtager"),
+    )
+    art = models.CharField(_("art"), max_length=30, choices=Art.choices)
+    # Contentless, so it goes with the family when the family's data is deleted.
+    familie = models.ForeignKey(
+        Familie, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    # Makes notify() idempotent: one notification per recipient, kind and event.
+    noegle = models.CharField(_("nøgle"), max_length=100)
+    oprettet = models.DateTimeField(_("oprettet"), default=timezone.now)
+    set = models.DateTimeField(_("set"), null=True, blank=True)
+    email_sendt = models.DateTimeField(_("e-mail sendt"), null=True, blank=True)
+    sms_sendt = models.DateTimeField(_("sms sendt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikation")
+        verbose_name_plural = _("notifikationer")
+        ordering = ["-oprettet", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["modtager", "art", "noegle"], name="notifikation_en_pr_haendelse"
+            ),
+        ]
+        indexes = [models.Index(fields=["modtager", "set"])]
+
+    def __str__(self) -> str:
+        return f"{self.modtager} {self.art} {self.oprettet:%Y-%m-%d}"
+
+
+class Notifikationsvalg(models.Model):
+    """How a user wants copies of their notifications: e-mail (default) and SMS (opt-in)."""
+
+    bruger = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifikationsvalg",
+        verbose_name=_("bruger"),
+    )
+    email = models.BooleanField(_("send en e-mail"), default=True)
+    sms = models.BooleanField(_("send en sms"), default=False)
+    mobil = models.CharField(
+        _("mobilnummer"),
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(\+45)?[0-9]{8}$", _("Mobilnummeret skal være 8 cifre, evt. med +45 foran.")
+            )
+        ],
+    )
+
+    class Meta:
+        verbose_name = _("notifikationsvalg")
+        verbose_name_plural = _("notifikationsvalg")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sms=False) | ~models.Q(mobil=""),
+                name="notifikationsvalg_sms_kraever_mobil",
+                violation_error_message=_("Skriv et mobilnummer for at få sms."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.bruger)

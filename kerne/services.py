@@ -16,8 +16,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from kerne import adgang, audit, cpr
 from kerne.models import (
@@ -653,7 +656,7 @@ def dokument_bestil(
 
     A document that failed is queued again; one that is queued, running or done is returned.
     """
-    from kerne import pdf, tasks
+    from kerne import pdf
 
     pdf.kind_of(Dokument(kind=kind))  # refuses an unregistered kind before anything is written
     dokument, created = Dokument.objects.select_for_update().get_or_create(
@@ -681,8 +684,34 @@ def dokument_bestil(
         detaljer={"kind": kind, "ordered": True},
     )
     dokument_id = dokument.pk
-    transaction.on_commit(lambda: tasks.dokument_byg.delay(dokument_id))
+    transaction.on_commit(lambda: dokument_koe(dokument_id=dokument_id))
     return dokument
+
+
+QUEUE_DOWN = gettext_lazy(
+    "Dokumentet er bestilt, men kunne ikke sættes i kø, fordi baggrundstjenesten ikke svarer. "
+    "Det sættes i kø igen af sig selv, så snart tjenesten svarer igen."
+)
+
+
+def dokument_koe(*, dokument_id: int) -> bool:
+    """Hand a waiting document to the workers. When the broker is down the page must still
+    answer: the document keeps waiting with a message saying so, and the sweep
+    (`tasks.dokumenter_genkoe`) queues it again once the broker answers. False then."""
+    from kerne import tasks
+
+    try:
+        tasks.dokument_byg.delay(dokument_id)
+    except (KombuOperationalError, OSError):
+        logger.warning("Document %s could not be queued: the broker does not answer", dokument_id)
+        Dokument.objects.filter(pk=dokument_id, tilstand=Dokument.Tilstand.VENTENDE).update(
+            fejl=str(QUEUE_DOWN)
+        )
+        return False
+    Dokument.objects.filter(pk=dokument_id, tilstand=Dokument.Tilstand.VENTENDE).exclude(
+        fejl=""
+    ).update(fejl="")
+    return True
 
 
 def dokument_byg(*, dokument_id: int) -> None:
@@ -691,7 +720,7 @@ def dokument_byg(*, dokument_id: int) -> None:
     """
     from django.core.files.base import ContentFile
 
-    from kerne import pdf
+    from kerne import notifikationer, pdf
 
     claimed = Dokument.objects.filter(
         pk=dokument_id, tilstand__in=[Dokument.Tilstand.VENTENDE, Dokument.Tilstand.FEJLET]
@@ -712,6 +741,13 @@ def dokument_byg(*, dokument_id: int) -> None:
             dokument.fremdrift = 100
             dokument.faerdig = timezone.now()
             dokument.save(update_fields=["fil", "tilstand", "fremdrift", "faerdig"])
+            notifikationer.notify(
+                modtagere=[dokument.bestilt_af_id],
+                art=notifikationer.Art.DOKUMENT_KLAR,
+                noegle=f"dokument:{dokument.pk}",
+                familie=dokument.familie_id,
+                url=reverse("kerne:dokument_hent", args=[dokument.pk]),
+            )
     except Exception as error:
         # The reason is shown in the UI: the exception's class, never data from the document.
         Dokument.objects.filter(pk=dokument_id).update(

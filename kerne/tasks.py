@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kerne import adgang
-from kerne.models import EksplicitAdgang, Familie, Hjemmel, Samtykke
+from kerne.models import EksplicitAdgang, Familie, Fravaer, Hjemmel, Samtykke
 
 
 @shared_task
@@ -52,6 +52,48 @@ def resync_grants_at_validity_boundaries() -> int:
             )
         )
     )
+    # A substitute holds an absent case manager's families only while the absence lasts.
+    absent = Fravaer.objects.filter(
+        Q(fra__range=(window_start, today)) | Q(til__range=(window_start, today))
+    ).values_list("projekt_id", "bruger_id")
+    for projekt_id, bruger_id in absent:
+        family_ids |= set(
+            Familie.objects.filter(projekt_id=projekt_id, koordinator_id=bruger_id).values_list(
+                "pk", flat=True
+            )
+        )
     for familie in Familie.objects.filter(pk__in=family_ids):
         adgang.sync_family_grants(familie, reason="daily validity sweep")
     return len(family_ids)
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notifikation_lever(notifikation_id: int) -> None:
+    """Send a notification's e-mail and SMS copies; each channel is sent at most once."""
+    from kerne import notifikationer
+
+    notifikationer.lever(notifikation_id=notifikation_id)
+
+
+@shared_task(ignore_result=True)
+def dokumenter_genkoe() -> int:
+    """Every few minutes: queue again the documents ordered while the broker was down, and
+    any still waiting after ten minutes (a message lost with a broker that lost its data).
+    A document queued twice is built once (the build claims it)."""
+    from kerne import services
+    from kerne.models import Dokument
+
+    stale = timezone.now() - datetime.timedelta(minutes=10)
+    waiting = (
+        Dokument.objects.filter(tilstand=Dokument.Tilstand.VENTENDE)
+        .filter(Q(fejl__gt="") | Q(bestilt__lt=stale))
+        .order_by("bestilt")
+        .values_list("pk", flat=True)[:500]
+    )
+    return sum(services.dokument_koe(dokument_id=pk) for pk in list(waiting))

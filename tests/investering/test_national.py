@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def kommune(projekt):
     return projekt.kommune
+
+
 D = Decimal
 AS_OF = dt.date(2026, 6, 30)
 
@@ -54,9 +56,7 @@ def test_each_project_row_equals_the_projects_own_business_case(kommune):
         prices=((dt.date(2020, 1, 1), "6000"), (dt.date(2026, 4, 1), "6600")),
     )
     first, leader_one, families_one = _project(kommune, families=2, investment="10000")
-    second, leader_two, families_two = _project(
-        kommune, families=1, investment="4000", rate="0"
-    )
+    second, leader_two, families_two = _project(kommune, families=1, investment="4000", rate="0")
     # Project one: both families on benefits all 2025; one leaves benefits at admission, the
     # other keeps them. One family has a preventive measure throughout (a price change).
     for familie in families_one:

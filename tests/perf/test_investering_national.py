@@ -64,8 +64,9 @@ def _build(projekter: list[Projekt]) -> None:
             "FROM kerne_familie f JOIN kerne_sagsdel sd ON sd.familie_id = f.id "
             "AND sd.sektor = %s WHERE f.projekt_id = ANY(%s)"
         )
+        benefit_end = "CAST(200 + f.id %% 300 AS integer)"
         for type_id, sektor, antal, fra, til in (
-            (kontanthjaelp.pk, Sektor.BESKAEFTIGELSE, 1, -400, "CAST(200 + f.id %% 300 AS integer)"),
+            (kontanthjaelp.pk, Sektor.BESKAEFTIGELSE, 1, -400, benefit_end),
             (forebyggende.pk, Sektor.BOERN_FAMILIE, 1, -380, 150),
             (behandling.pk, Sektor.BOERN_FAMILIE, 40, -300, -120),
             (behandling.pk, Sektor.BOERN_FAMILIE, 40, 30, 210),
