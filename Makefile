@@ -14,13 +14,14 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help setup venv assets run test test-fast lint format bench chromium clean
+.PHONY: help setup venv assets run test test-fast lint format bench bench-dataset chromium clean
 
 help:
 	@echo "make run    - set up and serve the app with demo data on SQLite (http://$(HOST):$(PORT))"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff, djlint, migrations check"
 	@echo "make bench  - benchmarks in tests/perf (not part of make test)"
+	@echo "make bench-dataset - build the national dataset once (for the load benchmark)"
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -76,6 +77,15 @@ format: venv
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helhedsindsats_bench
 bench: setup
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(VENV)/bin/pytest tests/perf -p no:cacheprovider $(PYTEST_ARGS)
+
+# The national-size dataset the load benchmark (tests/perf/test_load.py) runs against: built
+# once into its own database (created if missing), then kept. See docs/perf/README.md.
+BENCH_NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helhedsindsats_national
+export BENCH_NATIONAL_DATABASE_URL
+bench-dataset: setup
+	$(PY) -c "import sys, psycopg; url = sys.argv[1]; name = url.rsplit('/', 1)[1]; c = psycopg.connect(url.rsplit('/', 1)[0] + '/postgres', autocommit=True); c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() or c.execute('CREATE DATABASE \"' + name + '\"')" "$(BENCH_NATIONAL_DATABASE_URL)"
+	DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) $(PY) manage.py seed_demo --scale national --allow-demo-users
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules static/vendor var/staticfiles

@@ -9,8 +9,9 @@ class InvesteringConfig(AppConfig):
     verbose_name = _("Investeringsmodel")
 
     def ready(self) -> None:
+        from investering import national
         from investering.demo import seed_investering
-        from kerne.demo import register_seeder
+        from kerne.demo import register_national_seeder, register_seeder
         from kerne.models import Rolle
         from kerne.navigation import NavItem, register_family_link, register_nav
 
@@ -19,4 +20,5 @@ class InvesteringConfig(AppConfig):
             register_nav(rolle, NavItem(_("Prisliste"), "investering:prisliste"))
         register_nav(Rolle.ADMINISTRATIV, NavItem(_("Investering"), "investering:investeringer"))
         register_seeder(40, seed_investering)
+        register_national_seeder(40, national.seed)
         register_family_link(NavItem(_("Økonomi"), "investering:familie_oekonomi"))

@@ -102,6 +102,16 @@ def register_seeder(order: int, seeder: DemoSeeder) -> None:
         SEEDERS.append((order, seeder))
 
 
+# The national dataset (`seed_demo --scale national`, kerne/national.py): each app adds its
+# bulk part with a function taking the build's kerne.national.Context and returning summary lines.
+NATIONAL_SEEDERS: list[tuple[int, Callable[..., list[str]]]] = []
+
+
+def register_national_seeder(order: int, seeder: Callable[..., list[str]]) -> None:
+    if all(existing is not seeder for _order, existing in NATIONAL_SEEDERS):
+        NATIONAL_SEEDERS.append((order, seeder))
+
+
 def seed_all(*, families: int, months: int, seed: int, with_users: bool) -> list[str]:
     """The kernel's demo data, then every registered app's, in their order."""
     summary = seed_kernel(families=families, months=months, seed=seed, with_users=with_users)

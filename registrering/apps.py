@@ -9,9 +9,10 @@ class RegistreringConfig(AppConfig):
     verbose_name = _("Månedlig registrering")
 
     def ready(self) -> None:
-        from kerne.demo import register_seeder
+        from kerne.demo import register_national_seeder, register_seeder
         from kerne.models import Rolle
         from kerne.navigation import NavItem, register_family_link, register_nav
+        from registrering import national
         from registrering.demo import seed_registrations
 
         oversigt = NavItem(_("Registreringer"), "registrering:oversigt")
@@ -32,3 +33,4 @@ class RegistreringConfig(AppConfig):
                 register_nav(rolle, item)
         register_family_link(NavItem(_("Registreringer"), "registrering:familie"))
         register_seeder(30, seed_registrations)
+        register_national_seeder(30, national.seed)

@@ -10,13 +10,14 @@ class VisitationConfig(AppConfig):
 
     def ready(self) -> None:
         from kerne import adgang
-        from kerne.demo import register_seeder
+        from kerne.demo import register_national_seeder, register_seeder
         from kerne.models import Rolle
         from kerne.navigation import NavItem, register_family_link, register_nav
-        from visitation import demo, grants, pdf
+        from visitation import demo, grants, national, pdf
 
         adgang.register_grant_source(grants.visitation_grants)
         register_seeder(20, demo.seed_visitation)
+        register_national_seeder(20, national.seed)
         pdf.register()
 
         oversigt = NavItem(_("Visitation"), "visitation:oversigt")

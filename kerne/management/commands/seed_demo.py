@@ -15,8 +15,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--families", type=int, default=30, help="families in Demo Kommune")
-        parser.add_argument("--months", type=int, default=12, help="months of history")
+        parser.add_argument(
+            "--families",
+            type=int,
+            default=None,
+            help="families in Demo Kommune (30); with --scale national, in all (30,000)",
+        )
+        parser.add_argument(
+            "--months", type=int, default=None, help="months of history (12; national 36)"
+        )
+        parser.add_argument(
+            "--projects", type=int, default=None, help="with --scale national: projects (100)"
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed")
         parser.add_argument(
             "--scale", choices=["demo", "national"], default="demo", help="dataset size"
@@ -32,7 +42,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["scale"] == "national":
-            raise CommandError("--scale national is not available yet.")
+            self._national(options)
+            return
+        options["families"] = 30 if options["families"] is None else options["families"]
+        options["months"] = 12 if options["months"] is None else options["months"]
         if options["families"] < 0 or options["months"] < 0:
             raise CommandError("--families and --months must be zero or more.")
         if options["if_empty"] and Kommune.objects.exists():
@@ -54,3 +67,29 @@ class Command(BaseCommand):
                     "Demo users not created: set DEBUG=true or pass --allow-demo-users."
                 )
             )
+
+    def _national(self, options: dict) -> None:
+        """The national-size dataset for the benchmarks (kerne/national.py)."""
+        from kerne import national
+
+        if not (settings.DEBUG or options["allow_demo_users"]):
+            raise CommandError(
+                "The national dataset signs its users in with the password 'demo': "
+                "set DEBUG=true or pass --allow-demo-users."
+            )
+        values = {
+            "projects": national.PROJECTS if options["projects"] is None else options["projects"],
+            "families": national.FAMILIES if options["families"] is None else options["families"],
+            "months": national.MONTHS if options["months"] is None else options["months"],
+        }
+        if not 1 <= values["projects"] <= 800 or values["months"] < 1:
+            raise CommandError("--projects must be from 1 to 800 and --months 1 or more.")
+        if values["families"] < values["projects"]:
+            raise CommandError("--families must be at least --projects (one family a project).")
+        summary = national.seed_national(
+            **values,
+            seed=options["seed"],
+            log=lambda line: self.stderr.write(line),
+        )
+        for line in summary:
+            self.stdout.write(line)
