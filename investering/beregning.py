@@ -454,7 +454,7 @@ class Figures:
         count = int(rows[0][-1]) if rows else 0
         return count, result
 
-    def _rate_ctes(self, keys: str) -> tuple[str, list]:
+    def _rate_ctes(self, keys: str, source: str = "poster") -> tuple[str, list]:
         """A twelfth of each family's baseline in every month from its first whole month after
         admission to the reference date, summed by `keys` (appended to the common table
         expressions). Families are summed by their start month before the months are
@@ -464,7 +464,7 @@ class Figures:
         sql = f""", bl AS (
             SELECT {keys}, {d.first_whole_month("MIN(optaget)")} AS start,
                    SUM(beloeb) AS beloeb
-            FROM poster WHERE art = '{BASELINE}' GROUP BY familie_id, {keys}
+            FROM {source} WHERE art = '{BASELINE}' GROUP BY familie_id, {keys}
         ), bl_start AS (
             SELECT {keys}, start, SUM(beloeb) AS beloeb FROM bl GROUP BY {keys}, start
         ), rate({keys}, beloeb, maaned) AS (
@@ -475,6 +475,15 @@ class Figures:
         )"""
         return sql, [as_of_x, as_of_x]
 
+    def _slim(self, keys: str) -> str:
+        """The segments narrowed to what the sums and the baseline rate read, kept once: both
+        read them, and `poster` carries every column of a line (millions of rows at national
+        scale)."""
+        return (
+            f", slim AS {self.d.materialized()}("
+            f"SELECT {keys}, familie_id, art, maaned, optaget, beloeb FROM poster)"
+        )
+
     def baseline_rate_by_month(self) -> dict[tuple[date, int, str], Decimal]:
         """The baseline rate summed by (month, department, sector)."""
         return self.monthly_and_rate()[1]
@@ -484,10 +493,10 @@ class Figures:
     ) -> tuple[dict[tuple, Decimal], dict[tuple[date, int, str], Decimal]]:
         """In one statement: sums keyed (art, month, department, sector), and the baseline
         rate keyed (month, department, sector). The segments are computed once for both."""
-        rate_sql, rate_params = self._rate_ctes("forvaltning_id, sektor")
+        rate_sql, rate_params = self._rate_ctes("forvaltning_id, sektor", source="slim")
         rows = self._run(
-            f"""{rate_sql}
-            SELECT art, maaned, forvaltning_id, sektor, SUM(beloeb) FROM poster
+            f"""{self._slim("forvaltning_id, sektor")}{rate_sql}
+            SELECT art, maaned, forvaltning_id, sektor, SUM(beloeb) FROM slim
             GROUP BY art, maaned, forvaltning_id, sektor
             UNION ALL
             SELECT 'rate', maaned, forvaltning_id, sektor, SUM(beloeb) / 12 FROM rate
@@ -509,10 +518,10 @@ class Figures:
     ) -> tuple[dict[tuple[int, str, date], Decimal], dict[tuple[int, date], Decimal]]:
         """In one statement, for every project in scope: sums keyed (project, art, month) and
         the baseline rate keyed (project, month)."""
-        rate_sql, rate_params = self._rate_ctes("projekt_id")
+        rate_sql, rate_params = self._rate_ctes("projekt_id", source="slim")
         rows = self._run(
-            f"""{rate_sql}
-            SELECT projekt_id, art, maaned, SUM(beloeb) FROM poster
+            f"""{self._slim("projekt_id")}{rate_sql}
+            SELECT projekt_id, art, maaned, SUM(beloeb) FROM slim
             GROUP BY projekt_id, art, maaned
             UNION ALL
             SELECT projekt_id, 'rate', maaned, SUM(beloeb) / 12 FROM rate
