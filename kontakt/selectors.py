@@ -18,7 +18,7 @@ from django.utils import timezone
 from familieplan import selectors as plan_selectors
 from familieplan.models import Indsats
 from kerne import adgang, audit
-from kerne.models import Familie, Fravaer, Projektrolle, Rolle, Sektor
+from kerne.models import Familie, Fravaer, Notifikationsvalg, Projektrolle, Rolle, Sektor
 from kontakt import svartid
 from kontakt.models import Besked, Traad, Vedhaeftning
 
@@ -165,6 +165,23 @@ def absences(projekt: Any, *, today: datetime.date | None = None) -> QuerySet[Fr
         .select_related("bruger", "stedfortraeder")
         .order_by("fra", "pk")
     )
+
+
+def absence_for(projekt: Any, pk: int) -> Fravaer:
+    """One absence of the project, else 404."""
+    fravaer = (
+        Fravaer.objects.select_related("bruger", "stedfortraeder")
+        .filter(pk=pk, projekt=projekt)
+        .first()
+    )
+    if fravaer is None:
+        raise Http404
+    return fravaer
+
+
+def notification_choice_of(user: Any) -> Notifikationsvalg | None:
+    """The user's own choice of copies; None until they have saved one."""
+    return Notifikationsvalg.objects.filter(bruger=user).first()
 
 
 def response_times(

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from familieplan import selectors as plan_selectors
 from kerne import adgang, audit, kontaktperson, notifikationer
 from kerne.forms import add_service_errors
-from kerne.models import Fravaer, Medarbejder, Notifikation, Notifikationsvalg, Rolle
+from kerne.models import Medarbejder, Notifikation, Rolle
 from kerne.views import STAFF_ROLES
 from kontakt import selectors, services
 from kontakt.forms import (
@@ -306,13 +306,7 @@ def fravaer(request: HttpRequest) -> HttpResponse:
 def fravaer_afslut(request: HttpRequest, pk: int) -> HttpResponse:
     """End an absence now, after a confirmation."""
     projekt = adgang.active_project(request)
-    fravaer_obj = (
-        Fravaer.objects.select_related("bruger", "stedfortraeder")
-        .filter(pk=pk, projekt=projekt)
-        .first()
-    )
-    if fravaer_obj is None:
-        raise Http404
+    fravaer_obj = selectors.absence_for(projekt, pk)
     if request.method == "POST":
         services.fravaer_afslut(acting_user=request.user, fravaer=fravaer_obj)
         messages.success(request, _("Fraværet er afsluttet."))
@@ -328,7 +322,7 @@ def fravaer_afslut(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notifikationer_side(request: HttpRequest) -> HttpResponse:
     """The user's own notifications (marked seen when shown) and how copies are sent."""
-    valg = Notifikationsvalg.objects.filter(bruger=request.user).first()
+    valg = selectors.notification_choice_of(request.user)
     initial = (
         {"email": valg.email, "sms": valg.sms, "mobil": valg.mobil}
         if valg

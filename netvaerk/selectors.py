@@ -17,9 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from familieplan.models import Indsats, Planversion
+from familieplan.models import Aktoer, Indsats, Planversion
+from investering.models import Omkostningstype
 from kerne import adgang
-from kerne.models import Familie, Familiemedlemskab, Projekt, Rolle
+from kerne.models import Familie, Familiemedlemskab, Person, Projekt, Rolle
 from netvaerk import statistik
 from netvaerk.models import Fritidstilknytning, Indsatspartner, Mentor, Partner, Tilbud
 
@@ -94,6 +95,51 @@ def catalogue_of(familie: Familie) -> tuple[QuerySet[Partner], QuerySet[Tilbud]]
         .select_related("partner")
         .order_by("partner__navn", "titel"),
     )
+
+
+def cost_type_choices(projekt: Projekt) -> QuerySet[Omkostningstype]:
+    """The municipality's cost types by name, for an offer's or a fee's choices."""
+    return Omkostningstype.objects.filter(kommune_id=projekt.kommune_id).order_by("navn")
+
+
+def mentor_candidates(projekt: Projekt) -> QuerySet:
+    """The project's professionals who are not a mentor yet (a user is at most one mentor)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(projektroller__projekt=projekt, projektroller__rolle=Rolle.FAGPERSON)
+        .filter(mentor__isnull=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def active_mentors_for(familie: Familie) -> QuerySet[Mentor]:
+    return Mentor.objects.filter(
+        partner__kommune_id=familie.projekt.kommune_id, aktiv=True
+    ).select_related("partner")
+
+
+def children_of(familie: Familie) -> QuerySet[Person]:
+    return Person.objects.filter(
+        medlemskaber__familie=familie,
+        medlemskaber__til__isnull=True,
+        medlemskaber__rolle=Familiemedlemskab.Rolle.BARN,
+    ).order_by("fornavn", "pk")
+
+
+def active_actors_of(familie: Familie) -> QuerySet[Aktoer]:
+    return Aktoer.objects.filter(familie=familie, ophoert__isnull=True)
+
+
+def newest_version(familie: Familie) -> Planversion | None:
+    """The draft if there is one, else the latest agreed version: drafts always number highest."""
+    return Planversion.objects.filter(familie=familie).order_by("-nummer").first()
+
+
+def draft_of(familie: Familie) -> Planversion | None:
+    return Planversion.objects.filter(familie=familie, status=Planversion.Status.KLADDE).first()
 
 
 def activity_link(user: Any, indsats: Indsats) -> Indsatspartner | None:

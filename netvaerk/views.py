@@ -7,6 +7,9 @@ links through this app's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from familieplan import selectors as plan_selectors
 from familieplan import services as plan_services
 from familieplan.forms import IndsatsForm
-from familieplan.models import Aktoer, Planversion
-from investering.models import Omkostningstype
 from kerne import adgang, audit, charts
 from kerne.forms import add_service_errors
-from kerne.models import Familiemedlemskab, Person, Rolle
+from kerne.models import Rolle
 from kerne.views import STAFF_ROLES
 from netvaerk import selectors, services, statistik
 from netvaerk.forms import (
@@ -47,7 +48,7 @@ from netvaerk.forms import (
     SamarbejdsaftaleForm,
     TilbudForm,
 )
-from netvaerk.models import Mentor, Partner, Tilbud
+from netvaerk.models import Partner, Tilbud
 
 PARTNERS_PER_PAGE = 25
 MEETINGS_PER_PAGE = 20
@@ -74,6 +75,37 @@ def _form_page(request, form, *, title, back_url, action="", status=200, intro="
             **extra,
         },
         status=status,
+    )
+
+
+def _handle_form(
+    request: HttpRequest,
+    form,
+    *,
+    save: Callable[[Any], object],
+    success: str,
+    redirect_to: str | Callable[[Any], str],
+    title: str,
+    back_url: str,
+    **extra,
+) -> HttpResponse:
+    """A form page whose valid POST is one service call. `save` gets the valid form and returns
+    what it saved; `redirect_to` is a URL or makes one from that result."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to(saved) if callable(redirect_to) else redirect_to)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back_url=back_url,
+        status=400 if form.is_bound else 200,
+        **extra,
     )
 
 
@@ -128,23 +160,16 @@ def _require_catalogue(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 def partner_ny(request: HttpRequest) -> HttpResponse:
     projekt = _require_catalogue(request)
-    form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = services.partner_gem(
-                acting_user=request.user, projekt=projekt, data=form.data_object()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Partneren er oprettet."))
-            return redirect("netvaerk:partner", pk=partner.pk)
-    return _form_page(
+    return _handle_form(
         request,
-        form,
+        PartnerForm(request.POST or None),
+        save=lambda form: services.partner_gem(
+            acting_user=request.user, projekt=projekt, data=form.data_object()
+        ),
+        success=_("Partneren er oprettet."),
+        redirect_to=lambda partner: reverse("netvaerk:partner", args=[partner.pk]),
         title=_("Ny samarbejdspartner"),
         back_url=reverse("netvaerk:partnere"),
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -180,28 +205,18 @@ def partner_ret(request: HttpRequest, pk: int) -> HttpResponse:
         for name in ("navn", "art", "kontaktperson", "telefon", "email", "adresse", "beskrivelse")
     }
     initial["aktiv"] = obj.aktiv
-    form = PartnerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_gem(
-                acting_user=request.user, projekt=projekt, data=form.data_object(), partner=obj
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Partneren er gemt."))
-            return redirect("netvaerk:partner", pk=obj.pk)
-    return _form_page(
+    partner_url = reverse("netvaerk:partner", args=[obj.pk])
+    return _handle_form(
         request,
-        form,
+        PartnerForm(request.POST or None, initial=initial),
+        save=lambda form: services.partner_gem(
+            acting_user=request.user, projekt=projekt, data=form.data_object(), partner=obj
+        ),
+        success=_("Partneren er gemt."),
+        redirect_to=partner_url,
         title=_("Ret %(navn)s") % {"navn": obj.navn},
-        back_url=reverse("netvaerk:partner", args=[obj.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=partner_url,
     )
-
-
-def _omkostningstyper(projekt):
-    return Omkostningstype.objects.filter(kommune_id=projekt.kommune_id).order_by("navn")
 
 
 @login_required
@@ -212,23 +227,17 @@ def tilbud_ny(request: HttpRequest, pk: int) -> HttpResponse:
     projekt = _projekt(request)
     obj = selectors.partner_for(request.user, projekt, pk)
     _require_catalogue(request)
-    form = TilbudForm(request.POST or None, omkostningstyper=_omkostningstyper(projekt))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tilbud_gem(
-                acting_user=request.user, projekt=projekt, partner=obj, data=form.data_object()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Tilbuddet er oprettet."))
-            return redirect("netvaerk:partner", pk=obj.pk)
-    return _form_page(
+    partner_url = reverse("netvaerk:partner", args=[obj.pk])
+    return _handle_form(
         request,
-        form,
+        TilbudForm(request.POST or None, omkostningstyper=selectors.cost_type_choices(projekt)),
+        save=lambda form: services.tilbud_gem(
+            acting_user=request.user, projekt=projekt, partner=obj, data=form.data_object()
+        ),
+        success=_("Tilbuddet er oprettet."),
+        redirect_to=partner_url,
         title=_("Nyt tilbud hos %(navn)s") % {"navn": obj.navn},
-        back_url=reverse("netvaerk:partner", args=[obj.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=partner_url,
     )
 
 
@@ -246,29 +255,25 @@ def tilbud_ret(request: HttpRequest, pk: int) -> HttpResponse:
         for name in ("titel", "art", "alder_fra", "alder_til", "beskrivelse", "aktiv")
     }
     initial["omkostningstype"] = tilbud.omkostningstype_id
-    form = TilbudForm(
-        request.POST or None, omkostningstyper=_omkostningstyper(projekt), initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tilbud_gem(
-                acting_user=request.user,
-                projekt=projekt,
-                partner=tilbud.partner,
-                data=form.data_object(),
-                tilbud=tilbud,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Tilbuddet er gemt."))
-            return redirect("netvaerk:partner", pk=tilbud.partner_id)
-    return _form_page(
+    partner_url = reverse("netvaerk:partner", args=[tilbud.partner_id])
+    return _handle_form(
         request,
-        form,
+        TilbudForm(
+            request.POST or None,
+            omkostningstyper=selectors.cost_type_choices(projekt),
+            initial=initial,
+        ),
+        save=lambda form: services.tilbud_gem(
+            acting_user=request.user,
+            projekt=projekt,
+            partner=tilbud.partner,
+            data=form.data_object(),
+            tilbud=tilbud,
+        ),
+        success=_("Tilbuddet er gemt."),
+        redirect_to=partner_url,
         title=_("Ret %(titel)s") % {"titel": tilbud.titel},
-        back_url=reverse("netvaerk:partner", args=[tilbud.partner_id]),
-        status=400 if form.is_bound else 200,
+        back_url=partner_url,
     )
 
 
@@ -280,35 +285,17 @@ def samarbejdsaftale_ny(request: HttpRequest, pk: int) -> HttpResponse:
     projekt = _projekt(request)
     obj = selectors.partner_for(request.user, projekt, pk)
     _require_catalogue(request)
-    form = SamarbejdsaftaleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.samarbejdsaftale_opret(
-                acting_user=request.user, projekt=projekt, partner=obj, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Samarbejdsaftalen er gemt."))
-            return redirect("netvaerk:partner", pk=obj.pk)
-    return _form_page(
+    partner_url = reverse("netvaerk:partner", args=[obj.pk])
+    return _handle_form(
         request,
-        form,
+        SamarbejdsaftaleForm(request.POST or None),
+        save=lambda form: services.samarbejdsaftale_opret(
+            acting_user=request.user, projekt=projekt, partner=obj, **form.cleaned_data
+        ),
+        success=_("Samarbejdsaftalen er gemt."),
+        redirect_to=partner_url,
         title=_("Ny samarbejdsaftale med %(navn)s") % {"navn": obj.navn},
-        back_url=reverse("netvaerk:partner", args=[obj.pk]),
-        status=400 if form.is_bound else 200,
-    )
-
-
-def _fagpersoner(projekt):
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(projektroller__projekt=projekt, projektroller__rolle=Rolle.FAGPERSON)
-        .filter(mentor__isnull=True)
-        .distinct()
-        .order_by("first_name", "username")
+        back_url=partner_url,
     )
 
 
@@ -320,23 +307,17 @@ def mentor_ny(request: HttpRequest, pk: int) -> HttpResponse:
     projekt = _projekt(request)
     obj = selectors.partner_for(request.user, projekt, pk)
     _require_catalogue(request)
-    form = MentorForm(request.POST or None, brugere=_fagpersoner(projekt))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentor_gem(
-                acting_user=request.user, projekt=projekt, partner=obj, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Mentoren er oprettet."))
-            return redirect("netvaerk:partner", pk=obj.pk)
-    return _form_page(
+    partner_url = reverse("netvaerk:partner", args=[obj.pk])
+    return _handle_form(
         request,
-        form,
+        MentorForm(request.POST or None, brugere=selectors.mentor_candidates(projekt)),
+        save=lambda form: services.mentor_gem(
+            acting_user=request.user, projekt=projekt, partner=obj, **form.cleaned_data
+        ),
+        success=_("Mentoren er oprettet."),
+        redirect_to=partner_url,
         title=_("Ny mentor hos %(navn)s") % {"navn": obj.navn},
-        back_url=reverse("netvaerk:partner", args=[obj.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=partner_url,
     )
 
 
@@ -441,7 +422,7 @@ def familie(request: HttpRequest, pk: int) -> HttpResponse:
     fritid = list(selectors.leisure_of_family(request.user, familie)) if ser_familien else []
     # The activities of the newest version (the draft, else the latest agreed) with the
     # partner each names; the link follows the activity into later versions.
-    version = Planversion.objects.filter(familie=familie).order_by("-nummer").first()
+    version = selectors.newest_version(familie)
     indsatser = []
     if ser_familien and version is not None:
         links = selectors.activity_links_of(request.user, familie)
@@ -487,32 +468,17 @@ def _family_change(request: HttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 def moede_ny(request: HttpRequest, pk: int) -> HttpResponse:
     familie = _family_change(request, pk)
-    form = MoedeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moede = plan_services.moede_gem(
-                acting_user=request.user, familie=familie, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Mødet er oprettet."))
-            return redirect("netvaerk:moede", pk=moede.pk)
-    return _form_page(
+    return _handle_form(
         request,
-        form,
+        MoedeForm(request.POST or None),
+        save=lambda form: plan_services.moede_gem(
+            acting_user=request.user, familie=familie, **form.cleaned_data
+        ),
+        success=_("Mødet er oprettet."),
+        redirect_to=lambda moede: _meeting_url(moede.pk),
         title=_("Nyt møde med familien"),
         back_url=reverse("netvaerk:familie", args=[familie.pk]),
-        status=400 if form.is_bound else 200,
     )
-
-
-def _children(familie):
-    return Person.objects.filter(
-        medlemskaber__familie=familie,
-        medlemskaber__til__isnull=True,
-        medlemskaber__rolle=Familiemedlemskab.Rolle.BARN,
-    ).order_by("fornavn", "pk")
 
 
 @login_required
@@ -522,23 +488,22 @@ def _children(familie):
 def fritid_ny(request: HttpRequest, pk: int) -> HttpResponse:
     familie = plan_selectors.family_for_plan(request.user, pk)
     partnere, tilbud = selectors.catalogue_of(familie)
-    form = FritidForm(
-        request.POST or None, boern=_children(familie), partnere=partnere, tilbud=tilbud
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fritid_tilknyt(acting_user=request.user, familie=familie, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Fritidsaktiviteten er knyttet til partneren."))
-            return redirect("netvaerk:familie", pk=familie.pk)
-    return _form_page(
+    family_url = reverse("netvaerk:familie", args=[familie.pk])
+    return _handle_form(
         request,
-        form,
+        FritidForm(
+            request.POST or None,
+            boern=selectors.children_of(familie),
+            partnere=partnere,
+            tilbud=tilbud,
+        ),
+        save=lambda form: services.fritid_tilknyt(
+            acting_user=request.user, familie=familie, **form.cleaned_data
+        ),
+        success=_("Fritidsaktiviteten er knyttet til partneren."),
+        redirect_to=family_url,
         title=_("Fritidsaktivitet eller fritidsjob hos en partner"),
-        back_url=reverse("netvaerk:familie", args=[familie.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=family_url,
     )
 
 
@@ -548,24 +513,18 @@ def fritid_ny(request: HttpRequest, pk: int) -> HttpResponse:
 def fritid_afslut(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.leisure_link_for(request.user, pk)
     familie = link.sagsdel.familie
-    form = FritidAfslutForm(request.POST or None, initial={"til": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fritid_afslut(
-                acting_user=request.user, tilknytning=link, til=form.cleaned_data["til"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Slutdatoen er gemt."))
-            return redirect("netvaerk:familie", pk=familie.pk)
-    return _form_page(
+    family_url = reverse("netvaerk:familie", args=[familie.pk])
+    return _handle_form(
         request,
-        form,
+        FritidAfslutForm(request.POST or None, initial={"til": timezone.localdate()}),
+        save=lambda form: services.fritid_afslut(
+            acting_user=request.user, tilknytning=link, til=form.cleaned_data["til"]
+        ),
+        success=_("Slutdatoen er gemt."),
+        redirect_to=family_url,
         title=_("Afslut %(person)s hos %(partner)s")
         % {"person": link.person.fornavn, "partner": link.partner.navn},
-        back_url=reverse("netvaerk:familie", args=[familie.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=family_url,
     )
 
 
@@ -576,31 +535,25 @@ def fritid_afslut(request: HttpRequest, pk: int) -> HttpResponse:
 def kontingent(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.leisure_link_for(request.user, pk)
     familie = link.sagsdel.familie
-    form = KontingentForm(
-        request.POST or None,
-        omkostningstyper=_omkostningstyper(familie.projekt),
-        initial={"fra": link.fra, "til": link.til},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.kontingent_registrer(
-                acting_user=request.user, tilknytning=link, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Kontingentet er registreret som en omkostning."))
-            return redirect("netvaerk:familie", pk=familie.pk)
-    return _form_page(
+    family_url = reverse("netvaerk:familie", args=[familie.pk])
+    return _handle_form(
         request,
-        form,
+        KontingentForm(
+            request.POST or None,
+            omkostningstyper=selectors.cost_type_choices(familie.projekt),
+            initial={"fra": link.fra, "til": link.til},
+        ),
+        save=lambda form: services.kontingent_registrer(
+            acting_user=request.user, tilknytning=link, **form.cleaned_data
+        ),
+        success=_("Kontingentet er registreret som en omkostning."),
+        redirect_to=family_url,
         title=_("Kontingent for %(person)s hos %(partner)s")
         % {"person": link.person.fornavn, "partner": link.partner.navn},
         intro=_(
             "Kommunen betaler kontingentet. Det bliver en omkostningslinje i investeringsmodellen."
         ),
-        back_url=reverse("netvaerk:familie", args=[familie.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=family_url,
     )
 
 
@@ -610,27 +563,21 @@ def kontingent(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mentor_tilknyt(request: HttpRequest, pk: int) -> HttpResponse:
     familie = _family_change(request, pk)
-    form = MentorTilknytForm(
-        request.POST or None,
-        mentorer=Mentor.objects.filter(
-            partner__kommune_id=familie.projekt.kommune_id, aktiv=True
-        ).select_related("partner"),
-        voksne=plan_selectors.adults_of(familie),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentor_tilknyt(acting_user=request.user, familie=familie, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Mentoren er skrevet på familiens stafetlog."))
-            return redirect("netvaerk:familie", pk=familie.pk)
-    return _form_page(
+    family_url = reverse("netvaerk:familie", args=[familie.pk])
+    return _handle_form(
         request,
-        form,
+        MentorTilknytForm(
+            request.POST or None,
+            mentorer=selectors.active_mentors_for(familie),
+            voksne=plan_selectors.adults_of(familie),
+        ),
+        save=lambda form: services.mentor_tilknyt(
+            acting_user=request.user, familie=familie, **form.cleaned_data
+        ),
+        success=_("Mentoren er skrevet på familiens stafetlog."),
+        redirect_to=family_url,
         title=_("Knyt en mentor til familien"),
-        back_url=reverse("netvaerk:familie", args=[familie.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=family_url,
     )
 
 
@@ -645,29 +592,23 @@ def indsats_partner(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     link = selectors.activity_link(request.user, indsats)
     partnere, tilbud = selectors.catalogue_of(familie)
-    form = IndsatsPartnerForm(
-        request.POST or None,
-        partnere=partnere,
-        tilbud=tilbud,
-        initial={"partner": link.partner_id, "tilbud": link.tilbud_id} if link else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indsats_partner_saet(
-                acting_user=request.user, indsats=indsats, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Indsatsens partner er gemt."))
-            return redirect("familieplan:indsats", pk=indsats.pk)
-    return _form_page(
+    activity_url = reverse("familieplan:indsats", args=[indsats.pk])
+    return _handle_form(
         request,
-        form,
+        IndsatsPartnerForm(
+            request.POST or None,
+            partnere=partnere,
+            tilbud=tilbud,
+            initial={"partner": link.partner_id, "tilbud": link.tilbud_id} if link else None,
+        ),
+        save=lambda form: services.indsats_partner_saet(
+            acting_user=request.user, indsats=indsats, **form.cleaned_data
+        ),
+        success=_("Indsatsens partner er gemt."),
+        redirect_to=activity_url,
         title=_("Partner for %(titel)s") % {"titel": indsats.titel},
         intro=_("Partneren følger indsatsen ind i planens næste versioner."),
-        back_url=reverse("familieplan:indsats", args=[indsats.pk]),
-        status=400 if form.is_bound else 200,
+        back_url=activity_url,
     )
 
 
@@ -681,7 +622,7 @@ def _meeting_url(pk: int) -> str:
 def _decision_forms(request: HttpRequest, moede, data=None):
     familie = moede.familie
     sektorer = adgang.sectors_for(request.user, familie, adgang.CHANGE)
-    draft = Planversion.objects.filter(familie=familie, status=Planversion.Status.KLADDE).first()
+    draft = selectors.draft_of(familie)
     beslutning = BeslutningForm(data, prefix="b")
     indsats = IndsatsForm(
         data if data is not None and data.get("b-som_indsats") else None,
@@ -730,7 +671,7 @@ def _meeting_page(request, visning, *, forms: dict | None = None, status: int = 
                         "aktoerer": [d.aktoer_id for d in visning.deltagere if d.aktoer_id],
                     },
                     personer=plan_selectors.members_of(familie),
-                    aktoerer=Aktoer.objects.filter(familie=familie, ophoert__isnull=True),
+                    aktoerer=selectors.active_actors_of(familie),
                 ),
                 "beslutning_form": beslutning_form,
                 "indsats_form": indsats_form,
@@ -786,7 +727,7 @@ def moede_deltagere(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         prefix="d",
         personer=plan_selectors.members_of(moede.familie),
-        aktoerer=Aktoer.objects.filter(familie=moede.familie, ophoert__isnull=True),
+        aktoerer=selectors.active_actors_of(moede.familie),
     )
     if form.is_valid():
         try:
