@@ -152,9 +152,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
 )  # behind a proxy: ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
 
-# Idle timeout: the cookie's age is renewed on every request.
+# Idle timeout: the session's expiry, renewed at most once a minute while the user works
+# (kerne.middleware.SessionLifetimeMiddleware), not by a write on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 # Absolute limit: signed out this long after sign-in, however active (ASVS V3.3.2).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_HOURS", default=12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -61,6 +61,15 @@ def projects_for(user: AnyUser) -> list[Projekt]:
     return list(Projekt.objects.filter(roller__bruger=user).select_related("kommune").distinct())
 
 
+def request_projects(request: HttpRequest) -> list[Projekt]:
+    """The signed-in user's projects, read once per request: the menu's project switcher and
+    the active project both need them on every page."""
+    cached = getattr(request, "_projekter", None)
+    if cached is None:
+        cached = request._projekter = projects_for(request.user)
+    return cached
+
+
 def roles_in(user: AnyUser, projekt: Projekt | None) -> list[str]:
     """The user's roles in the project, highest priority first."""
     if projekt is None or not user.is_authenticated:
@@ -76,7 +85,7 @@ def active_project(request: HttpRequest) -> Projekt | None:
     cached = getattr(request, "_aktivt_projekt", None)
     if cached is not None:
         return cached
-    projekter = projects_for(request.user)
+    projekter = request_projects(request)
     chosen_id = request.session.get(ACTIVE_PROJECT_SESSION_KEY)
     projekt = next((p for p in projekter if p.pk == chosen_id), None)
     if projekt is None and projekter:

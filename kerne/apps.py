@@ -9,6 +9,9 @@ class KerneConfig(AppConfig):
     verbose_name = _("Fælles kerne")
 
     def ready(self) -> None:
-        from kerne import adgang, kontaktperson
+        from django.contrib.auth.signals import user_logged_in
+
+        from kerne import adgang, kontaktperson, middleware
 
         adgang.register_grant_source(kontaktperson.substitute_grants)
+        user_logged_in.connect(middleware.stamp_sign_in, dispatch_uid="kerne-stamp-sign-in")

@@ -68,14 +68,27 @@ class LanguageMiddleware:
 
 
 SIGNED_IN_AT = "kerne_signed_in_at"
+RENEWED_AT = "kerne_renewed_at"
+# The idle limit is renewed by saving the session, at most once this often: a database write
+# on every request cost more than the page, and a minute is nothing against 30 idle minutes.
+RENEW_AFTER_SECONDS = 60
+
+
+def stamp_sign_in(sender, request, user, **kwargs) -> None:
+    """At sign-in (user_logged_in): the session starts its 12 hours and its first minute of
+    renewal now, in the sign-in's own save, so the pages after it write no session."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SIGNED_IN_AT] = now
+        request.session[RENEWED_AT] = now
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session a fixed time after sign-in however busy it was (ASVS V3.3.2: 12 hours).
-
-    The 30-minute idle limit is the session's own expiry (SESSION_COOKIE_AGE, renewed on every
-    request). The sign-in time is stamped on the first response of a new session, i.e. the
-    sign-in itself, whose session key Django has just rotated.
+    """Ends a session a fixed time after sign-in however busy it was (ASVS V3.3.2: 12 hours),
+    and keeps the 30-minute idle limit (the session's own expiry, SESSION_COOKIE_AGE) moving
+    while the user works: a signed-in session is saved, and so renewed, when its last renewal
+    is over a minute old. The sign-in time is stamped on the first response of a new session,
+    i.e. the sign-in itself, whose session key Django has just rotated.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -97,8 +110,11 @@ class SessionLifetimeMiddleware:
         session = getattr(request, "session", None)
         # Only a session that signed in is stamped: a token-authenticated API call has none,
         # and must not get one.
-        if session is not None and SESSION_KEY in session and SIGNED_IN_AT not in session:
-            session[SIGNED_IN_AT] = time.time()
+        if session is not None and SESSION_KEY in session:
+            now = time.time()
+            session.setdefault(SIGNED_IN_AT, now)
+            if now - session.get(RENEWED_AT, 0) > RENEW_AFTER_SECONDS:
+                session[RENEWED_AT] = now  # modified: SessionMiddleware saves a new expiry
         return response
 
 
