@@ -155,6 +155,8 @@ AXES_VERBOSE = False
 # Idle timeout: the session's expiry, renewed at most once a minute while the user works
 # (kerne.middleware.SessionLifetimeMiddleware), not by a write on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+# An API token is refused this many hours after it was issued (ASVS V3.5.2).
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=12)
 SESSION_SAVE_EVERY_REQUEST = False
 # Absolute limit: signed out this long after sign-in, however active (ASVS V3.3.2).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_HOURS", default=12) * 3600
@@ -269,7 +271,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kerne.api_auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -32,7 +32,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kerne import adgang, audit, selectors, services
+from kerne import adgang, api_auth, audit, selectors, services
 from kerne.models import (
     Familie,
     Familiemedlemskab,
@@ -148,7 +148,32 @@ class TokenObtainView(ObtainAuthToken):
         # A token is a sign-in: it resets the failure count as the sign-in page does.
         AxesProxyHandler.user_logged_in(sender=type(self), request=request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
+        if api_auth.expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})
+
+    # POST signs in with a password and needs no credentials; DELETE revokes the caller's own
+    # token and needs that token.
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
+        self._revoking = request.method == "DELETE"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self) -> list:
+        return [api_auth.ExpiringTokenAuthentication()] if getattr(self, "_revoking", False) else []
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Revoke your API token",
+        description="The token sent in `Authorization: Token …` stops working at once.",
+        request=None,
+        responses={204: None, 401: DETAIL},
+    )
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated
+        services.api_token_tilbagekald(acting_user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Families ------------------------------------------------------------------------------------

@@ -639,6 +639,24 @@ def person_flet(*, acting_user: Any, behold: Person, dublet: Person) -> Person:
     return behold
 
 
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_tilbagekald(*, acting_user: Any) -> int:
+    """Revoke the user's API token (it stops working at once); audited."""
+    from rest_framework.authtoken.models import Token
+
+    revoked, _detail = Token.objects.filter(user=acting_user).delete()
+    audit.log(
+        user=acting_user,
+        handling=Handling.DELETE,
+        formaal=Formaal.SUPPORT,
+        detaljer={"api_token": "tilbagekaldt"},
+    )
+    return revoked
+
+
 # --- Generated documents ----------------------------------------------------------------------
 
 
