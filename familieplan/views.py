@@ -31,7 +31,7 @@ from familieplan.forms import (
     PlanIndstillingForm,
     SektorplanForm,
 )
-from familieplan.models import Indsats, Maal, PlanIndstilling, Planversion, Sektorplan
+from familieplan.models import Indsats, PlanIndstilling, Planversion
 from kerne import adgang, audit
 from kerne.forms import add_service_errors
 from kerne.models import Rolle
@@ -335,7 +335,7 @@ def maal_ret(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=form.cleaned_data["revision"],
             )
         except services.KonfliktError as error:
-            gemt = Maal.objects.get(pk=maal.pk)
+            gemt = selectors.goal_for(request.user, maal.pk)
             form = _rebound(MaalForm, request.POST, gemt.revision, error)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -717,7 +717,7 @@ def sektorplan_ret(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=form.cleaned_data["revision"],
             )
         except services.KonfliktError as error:
-            gemt = Sektorplan.objects.get(pk=sektorplan.pk)
+            gemt = selectors.sector_plan_for(request.user, sektorplan.pk)
             form = _rebound(
                 lambda data: _sector_plan_form(request, planversion, data),
                 request.POST,

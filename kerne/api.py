@@ -25,7 +25,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -147,11 +146,7 @@ class TokenObtainView(ObtainAuthToken):
         user = serializer.validated_data["user"]
         # A token is a sign-in: it resets the failure count as the sign-in page does.
         AxesProxyHandler.user_logged_in(sender=type(self), request=request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        if api_auth.expired(token):
-            token.delete()
-            token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": services.api_token_udsted(acting_user=user).key})
 
     # POST signs in with a password and needs no credentials; DELETE revokes the caller's own
     # token and needs that token.

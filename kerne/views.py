@@ -363,10 +363,13 @@ class _Echo:
         return value
 
 
+# A cell starting like this would run as a formula in a spreadsheet (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value) -> str:
-    # A cell starting like a formula would run as one in Excel (CSV injection).
     text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return f"'{text}" if text[:1] in FORMULA_PREFIXES else text
 
 
 def _csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:

@@ -18,7 +18,16 @@ from django.utils import timezone
 from familieplan import selectors as plan_selectors
 from familieplan.models import Indsats
 from kerne import adgang, audit
-from kerne.models import Familie, Fravaer, Notifikationsvalg, Projektrolle, Rolle, Sektor
+from kerne.models import (
+    Familie,
+    Fravaer,
+    Medarbejder,
+    Notifikation,
+    Notifikationsvalg,
+    Projektrolle,
+    Rolle,
+    Sektor,
+)
 from kontakt import svartid
 from kontakt.models import Besked, Traad, Vedhaeftning
 
@@ -66,10 +75,6 @@ def staff_family(user: Any, pk: int) -> Familie:
 def portal_family(user: Any, pk: int) -> Familie:
     """The citizen's own family (the portal's rule), else 404."""
     return plan_selectors.portal_family(user, pk)
-
-
-def thread_of(familie: Familie) -> Traad | None:
-    return Traad.objects.filter(familie=familie).first()
 
 
 def messages_of(familie: Familie) -> QuerySet[Besked]:
@@ -132,6 +137,14 @@ def message_for(user: Any, pk: int) -> Besked:
         raise _denied(user, besked.familie if besked else None)
     if not adgang.can(user, adgang.CHANGE, besked.familie):
         raise PermissionDenied
+    # The page shows the message's text: a read of the family's personal data.
+    audit.log(
+        user=user,
+        handling=audit.Handling.READ,
+        formaal=audit.Formaal.SAGSBEHANDLING,
+        familie=besked.familie,
+        objekt=besked,
+    )
     return besked
 
 
@@ -177,6 +190,16 @@ def absence_for(projekt: Any, pk: int) -> Fravaer:
     if fravaer is None:
         raise Http404
     return fravaer
+
+
+def notifications_of(user: Any) -> QuerySet[Notifikation]:
+    """The user's own in-app notifications, newest first."""
+    return Notifikation.objects.filter(modtager=user).order_by("-oprettet", "-pk")
+
+
+def staff_profile_of(user: Any) -> Medarbejder | None:
+    """The user's staff profile (phone, hours); None for a family member."""
+    return Medarbejder.objects.filter(bruger=user).first()
 
 
 def notification_choice_of(user: Any) -> Notifikationsvalg | None:

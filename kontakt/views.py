@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from familieplan import selectors as plan_selectors
 from kerne import adgang, audit, kontaktperson, notifikationer
 from kerne.forms import add_service_errors
-from kerne.models import Medarbejder, Notifikation, Rolle
+from kerne.models import Rolle
 from kerne.views import STAFF_ROLES
 from kontakt import selectors, services
 from kontakt.forms import (
@@ -337,7 +337,7 @@ def notifikationer_side(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Dine valg er gemt."))
             return redirect("kontakt:notifikationer")
-    rows = Notifikation.objects.filter(modtager=request.user).order_by("-oprettet", "-pk")
+    rows = selectors.notifications_of(request.user)
     page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("side"))
     items = [
         {"n": n, "tekst": notifikationer.tekst(n.art), "ny": n.set is None}
@@ -353,7 +353,7 @@ def notifikationer_side(request: HttpRequest) -> HttpResponse:
             "items": items,
             "page_obj": page,
             "page_range": list(page.paginator.get_elided_page_range(page.number)),
-            "er_medarbejder": Medarbejder.objects.filter(bruger=request.user).exists(),
+            "er_medarbejder": selectors.staff_profile_of(request.user) is not None,
         },
         status=400 if form.errors else 200,
     )
@@ -365,7 +365,7 @@ def notifikationer_side(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kontaktinfo(request: HttpRequest) -> HttpResponse:
     """A staff member's own phone and hours, as the families see them."""
-    medarbejder = Medarbejder.objects.filter(bruger=request.user).first()
+    medarbejder = selectors.staff_profile_of(request.user)
     if medarbejder is None:
         raise PermissionDenied
     form = KontaktinfoForm(

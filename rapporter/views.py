@@ -25,6 +25,7 @@ from kerne import selectors as kerne_selectors
 from kerne.adgang import require_role
 from kerne.dashboard import Scope
 from kerne.models import Familie, Rolle
+from kerne.views import FORMULA_PREFIXES
 from rapporter import diagrammer, forms, metrics, selectors, services
 from rapporter.models import Maanedsrapport, Tilstand
 from registrering import rules
@@ -351,7 +352,7 @@ def rapport(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _cell(value):
     """A text cell that a spreadsheet would read as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in FORMULA_PREFIXES:
         return "'" + value
     return value
 
