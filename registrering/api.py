@@ -110,9 +110,9 @@ class IndicatorViewSet(viewsets.GenericViewSet):
 
 
 class ValueSerializer(serializers.Serializer):
-    indikator = serializers.CharField(source="indikator.kode")
-    navn = serializers.CharField(source="indikator.navn")
-    sektor = serializers.ChoiceField(choices=Sektor.choices, source="sagsdel.sektor")
+    indikator = serializers.CharField(source="indikator_kode")
+    navn = serializers.CharField(source="indikator_navn")
+    sektor = serializers.ChoiceField(choices=Sektor.choices)
     tal = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     tekst = serializers.CharField(help_text="The chosen answer's code, for choice indicators.")
 
@@ -129,7 +129,10 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ValueSerializer(many=True))
     def get_vaerdier(self, registrering: Registrering) -> list[dict]:
-        return ValueSerializer(self.context["values"].get(registrering.pk, []), many=True).data
+        # One value serializer for the whole page: a new one per registration copies its
+        # fields each time, which cost more than the values themselves.
+        single = self.context.setdefault("value_serializer", ValueSerializer())
+        return [single.to_representation(row) for row in self.context["values"][registrering.pk]]
 
 
 class RegistrationFilterSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from kerne import adgang, audit
@@ -671,17 +671,28 @@ def registrations_for(user: Any) -> QuerySet[Registrering]:
     return adgang.visible(user, adgang.VIEW, Registrering.objects.all())
 
 
-def visible_values(user: Any, registrering_ids: Iterable[int]) -> dict[int, list[Vaerdi]]:
-    """The values of these registrations the user may see, by registration, in one query."""
-    result: dict[int, list[Vaerdi]] = defaultdict(list)
-    for vaerdi in adgang.visible(
-        user,
-        adgang.VIEW,
-        Vaerdi.objects.filter(registrering_id__in=list(registrering_ids)).select_related(
-            "indikator", "sagsdel"
-        ),
-    ).order_by("indikator__raekkefoelge", "pk"):
-        result[vaerdi.registrering_id].append(vaerdi)
+def visible_values(user: Any, registrering_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """The values of these registrations the user may see, by registration, in one query.
+
+    Plain rows, not model instances: an API page holds hundreds of values, and building a
+    Vaerdi with its indicator and sector part for each was most of the page's time."""
+    result: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        adgang.visible(
+            user, adgang.VIEW, Vaerdi.objects.filter(registrering_id__in=list(registrering_ids))
+        )
+        .order_by("indikator__raekkefoelge", "pk")
+        .values(
+            "registrering_id",
+            "tal",
+            "tekst",
+            indikator_kode=F("indikator__kode"),
+            indikator_navn=F("indikator__navn"),
+            sektor=F("sagsdel__sektor"),
+        )
+    )
+    for row in rows:
+        result[row.pop("registrering_id")].append(row)
     return result
 
 

@@ -8,6 +8,10 @@ Not a test: a tool for the fixing part of issue 9. Run it against the national d
 It opens each page once to warm, then once measured, as the same national users the load
 benchmark signs in as, and writes docs/perf/page_queries.md: per page the number of queries and
 their database time, and EXPLAIN (ANALYZE, BUFFERS) of the three slowest statements.
+
+With `PROFILE=<part of a page name>` it instead profiles that page over 20 requests with
+cProfile and prints the functions with the most time of their own and cumulative time, for
+the pages whose cost is Python, not SQL.
 """
 
 import datetime
@@ -66,6 +70,7 @@ def pages() -> list[tuple[str, object, str]]:
         ("board agenda", leader, f"/visitation/moeder/{meeting.pk}/"),
         ("project leader's family list", leader, "/kerne/familier/"),
         ("family portal", users["borger"], f"/familieplan/portal/{portal}/"),
+        ("project dashboard", leader, "/rapporter/start/projektleder/"),
     ]
     for path in ("families", "persons", "consents", "plans", "registrations", "referrals"):
         result.append((f"API {path}", manager, f"/api/v1/{path}/"))
@@ -79,7 +84,31 @@ def explain(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def profile(part: str) -> None:
+    import cProfile
+    import pstats
+
+    for name, user, url in pages():
+        if part not in name:
+            continue
+        client = Client()
+        client.force_login(user)
+        client.get(url)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(20):
+            client.get(url)
+        profiler.disable()
+        sys.stdout.write(f"## {name} ({url}), 20 requests\n")
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(45)
+
+
 def main() -> None:
+    if os.environ.get("PROFILE"):
+        profile(os.environ["PROFILE"])
+        return
     if connection.vendor != "postgresql":
         sys.exit("needs the national PostgreSQL database in DATABASE_URL")
     lines = [
