@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from familieplan import selectors as plan_selectors
@@ -64,42 +64,35 @@ def family_counts(
     projekt_ids: list[int], months: list[datetime.date], *, koordinator_id: int | None = None
 ) -> dict[tuple[int, datetime.date], dict[str, int]]:
     """Per project and month: families in the project (a stay covering part of the month),
-    admitted (a stay began in the month) and discharged (a stay ended in it). One query."""
+    admitted (a stay began in the month) and discharged (a stay ended in it). One query.
+
+    The stays are few per project (one or two a family), so they are read as plain rows and
+    counted here: three filtered COUNT(DISTINCT) per month made a 36-aggregate statement whose
+    building in the ORM cost more than the database's work."""
     rows = Forloeb.objects.filter(familie__projekt_id__in=projekt_ids)
     if koordinator_id:
         rows = rows.filter(familie__koordinator_id=koordinator_id)
-    aggregates = {}
-    for index, month in enumerate(months):
-        end = rules.month_end(month)
-        aggregates[f"a{index}"] = Count(
-            "familie",
-            filter=Q(optaget__lte=end) & (Q(afsluttet__isnull=True) | Q(afsluttet__gte=month)),
-            distinct=True,
-        )
-        aggregates[f"o{index}"] = Count(
-            "familie", filter=Q(optaget__range=(month, end)), distinct=True
-        )
-        aggregates[f"u{index}"] = Count(
-            "familie", filter=Q(afsluttet__range=(month, end)), distinct=True
-        )
-    result = {
-        (pid, month): {"aktive": 0, "optaget": 0, "afsluttet": 0}
+    families: dict[tuple[int, datetime.date], dict[str, set[int]]] = {
+        (pid, month): {"aktive": set(), "optaget": set(), "afsluttet": set()}
         for pid in projekt_ids
         for month in months
     }
-    if not months:
-        return result
-    for row in (
-        rows.values("familie__projekt_id").annotate(**aggregates).order_by("familie__projekt_id")
-    ):
-        pid = row["familie__projekt_id"]
-        for index, month in enumerate(months):
-            result[(pid, month)] = {
-                "aktive": row[f"a{index}"],
-                "optaget": row[f"o{index}"],
-                "afsluttet": row[f"u{index}"],
-            }
-    return result
+    if months:
+        spans = [(month, rules.month_end(month)) for month in months]
+        for pid, familie_id, optaget, afsluttet in rows.values_list(
+            "familie__projekt_id", "familie_id", "optaget", "afsluttet"
+        ):
+            for month, end in spans:
+                counted = families[(pid, month)]
+                if optaget <= end and (afsluttet is None or afsluttet >= month):
+                    counted["aktive"].add(familie_id)
+                if month <= optaget <= end:
+                    counted["optaget"].add(familie_id)
+                if afsluttet is not None and month <= afsluttet <= end:
+                    counted["afsluttet"].add(familie_id)
+    return {
+        key: {name: len(ids) for name, ids in counted.items()} for key, counted in families.items()
+    }
 
 
 # --- The economy summary (through the investment app, not a copy) ------------------------------
