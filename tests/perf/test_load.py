@@ -329,6 +329,7 @@ def test_key_pages_under_50_users_for_60_s(server, tmp_path):
         only="1",
     )
 
+    assert BASELINE in stats, f"locust measured no baseline page:\n{run.stderr[-3000:]}"
     baseline_p95 = float(stats[BASELINE]["95%"])
     rows = []
     for name, row in sorted(stats.items()):
