@@ -5,10 +5,23 @@ import re
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kerne.models import Familie, Sektor
+
+
+class FetchedChoiceIterator(ModelChoiceIterator):
+    """Reads a select's options with one plain query. Django's iterator uses a server-side
+    cursor (DECLARE, FETCH, CLOSE: three round trips, held past the transaction) for lists that
+    are a few dozen rows here: case managers, partners, cost types."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
 
 
 class DkfdsFormMixin:
@@ -17,6 +30,8 @@ class DkfdsFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = FetchedChoiceIterator
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 continue
