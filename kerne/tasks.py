@@ -97,3 +97,27 @@ def dokumenter_genkoe() -> int:
         .values_list("pk", flat=True)[:500]
     )
     return sum(services.dokument_koe(dokument_id=pk) for pk in list(waiting))
+
+
+@shared_task(ignore_result=True)
+def opbevaring_anonymiser() -> int:
+    """Daily: anonymise the families discharged longer ago than their project keeps data.
+
+    One transaction per family, so a crash loses at most the family in hand and the next run
+    (or the redelivered task) picks up the rest; a family already done is skipped.
+    """
+    from kerne import opbevaring, services
+
+    today = timezone.localdate()
+    due = list(opbevaring.due_families(today).values_list("pk", flat=True))
+    return sum(services.familie_anonymiser(familie_id=pk, today=today) for pk in due)
+
+
+@shared_task(ignore_result=True)
+def adgangslog_udloeb() -> int:
+    """Daily: delete audit rows older than AUDIT_RETENTION_MONTHS (never fewer than 6)."""
+    from django.conf import settings
+
+    from kerne import audit
+
+    return audit.purge_expired(months=settings.AUDIT_RETENTION_MONTHS)

@@ -90,7 +90,12 @@ def _label(status: str) -> str:
 
 @transaction.atomic
 def familie_status_saet(
-    *, acting_user: Any, familie: Familie, til: str, begrundelse: str = ""
+    *,
+    acting_user: Any,
+    familie: Familie,
+    til: str,
+    begrundelse: str = "",
+    udsluset: date | None = None,
 ) -> Statusskift:
     """Move the family to `til` if the table allows it and the user may; keep the row.
 
@@ -121,7 +126,14 @@ def familie_status_saet(
             code="reason_required",
         )
     locked.status = til
-    locked.save(update_fields=["status"])
+    update_fields = ["status"]
+    if S.AFSLUTTET in (fra, til):
+        # The retention deadline (kerne.opbevaring) runs from the discharge day: the closed
+        # stay's date when udslus passes it, today for a move straight to `afsluttet`.
+        locked.afsluttet = (udsluset or timezone.localdate()) if til == S.AFSLUTTET else None
+        update_fields.append("afsluttet")
+        familie.afsluttet = locked.afsluttet
+    locked.save(update_fields=update_fields)
     familie.status = til
     skift = Statusskift(
         familie=locked,
@@ -1016,6 +1028,10 @@ def udslus(
     if forloeb.aarsag_tekst:
         reason = f"{reason}: {forloeb.aarsag_tekst}"
     familie_status_saet(
-        acting_user=acting_user, familie=familie, til=S.AFSLUTTET, begrundelse=reason
+        acting_user=acting_user,
+        familie=familie,
+        til=S.AFSLUTTET,
+        begrundelse=reason,
+        udsluset=dato,
     )
     return forloeb
