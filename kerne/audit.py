@@ -99,6 +99,15 @@ PURGE_BATCH = 10_000
 MIN_RETENTION_MONTHS = 6
 
 
+def expiry(months: int):
+    """The moment `months` calendar months ago (PostgreSQL's `now() - interval` in Python)."""
+    from kerne.opbevaring import months_before
+
+    now = timezone.now()
+    day = months_before(now.date(), months)
+    return now.replace(year=day.year, month=day.month, day=day.day)
+
+
 def purge_expired(*, months: int) -> int:
     """Delete audit rows older than `months` months (AUDIT_RETENTION_MONTHS); the retention
     task's one path through the append-only log, and the deletion is itself logged.
@@ -132,9 +141,7 @@ def purge_expired(*, months: int) -> int:
                         "SELECT set_config('kerne.adgangslog_opbevaring_maaneder', '', true)"
                     )
             else:
-                from dateutil.relativedelta import relativedelta
-
-                before = timezone.now() - relativedelta(months=months)
+                before = expiry(months)
                 batch = Adgangslog.objects.filter(tidspunkt__lt=before).order_by("tidspunkt")
                 ids = list(batch.values_list("pk", flat=True)[:PURGE_BATCH])
                 deleted, _detail = Adgangslog.objects.filter(pk__in=ids).delete()

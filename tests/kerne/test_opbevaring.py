@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
 from django.db import IntegrityError, models, transaction
 
 from config.celery import app as celery_app
@@ -674,3 +675,57 @@ def test_past_reports_business_case_and_export_give_the_same_figures_after_anony
 def test_both_retention_tasks_are_in_the_one_beat_schedule():
     tasks_scheduled = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
     assert {"kerne.tasks.opbevaring_anonymiser", "kerne.tasks.adgangslog_udloeb"} <= tasks_scheduled
+
+
+def test_the_command_lists_what_is_due_and_applies_only_when_asked(projekt):
+    familie, _borger, _files = rich_family(projekt)
+    out = io.StringIO()
+    with time_machine.travel(at(AFTER), tick=False):
+        call_command("opbevaring", stdout=out)
+        assert f"{projekt.kode}: 24 months, discharged before 2026-02-02: 1 families due" in (
+            out.getvalue()
+        )
+        familie.refresh_from_db()
+        assert familie.anonymiseret is None
+
+        call_command("opbevaring", "--apply", stdout=out)
+    assert "anonymised 1 families" in out.getvalue()
+    familie.refresh_from_db()
+    assert familie.anonymiseret is not None
+
+
+def discharged_families(projekt, count: int) -> list:
+    koordinator = user_with_role(Rolle.KOORDINATOR, projekt)
+    familier = [family_of(koordinator, projekt, members=1) for _ in range(count)]
+    Familie.objects.filter(pk__in=[f.pk for f in familier]).update(
+        status=Familie.Status.AFSLUTTET, afsluttet=datetime.date(2026, 2, 1)
+    )
+    return familier
+
+
+def test_a_backlog_is_worked_off_by_the_task_queueing_itself_again(projekt, monkeypatch):
+    monkeypatch.setattr(tasks, "OPBEVARING_PR_KOERSEL", 2)
+    familier = discharged_families(projekt, 5)
+
+    with time_machine.travel(at(AFTER, hour=3), tick=False):
+        tasks.opbevaring_anonymiser.delay()
+
+    assert not Familie.objects.filter(pk__in=[f.pk for f in familier], anonymiseret=None).exists()
+
+
+def test_one_failing_family_does_not_stop_the_others(projekt, monkeypatch, caplog):
+    first, second = discharged_families(projekt, 2)
+
+    def fails_for_the_first(familie):
+        if familie.pk == first.pk:
+            raise RuntimeError("disk gone")
+
+    broken = opbevaring.Anonymiser(key="zz-broken", order=999, ekstra=fails_for_the_first)
+    monkeypatch.setattr(opbevaring, "ANONYMISERS", [*opbevaring.ANONYMISERS, broken])
+    assert run_retention(AFTER) == 1
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.anonymiseret is None
+    assert second.anonymiseret is not None
+    assert f"Anonymising family {first.pk} failed" in caplog.text
