@@ -106,6 +106,12 @@ def familie_status_saet(
     if not adgang.can(acting_user, adgang.VIEW, locked):
         raise PermissionDenied
     fra = locked.status
+    if locked.anonymiseret is not None:
+        # Its people are gone from the record (retention): a new referral starts a new family.
+        raise ValidationError(
+            {"status": _("Familien er anonymiseret og kan ikke skifte status.")},
+            code="anonymised",
+        )
     allowed = TRANSITIONS.get((fra, til))
     if allowed is None:
         raise ValidationError(
@@ -185,6 +191,8 @@ class IndstillingData:
 
 def refusal_for(familie: Familie) -> str:
     """Why the family cannot be referred now, or "" when it can."""
+    if familie.anonymiseret is not None:
+        return _("Familien er anonymiseret. Opret en ny familie for at indstille den igen.")
     messages = {
         S.AKTIV: _("Familien er allerede aktiv i projektet og kan ikke indstilles igen."),
         S.OPTAGET: _("Familien er allerede optaget i projektet og venter på en koordinator."),

@@ -729,3 +729,18 @@ def test_one_failing_family_does_not_stop_the_others(projekt, monkeypatch, caplo
     assert first.anonymiseret is None
     assert second.anonymiseret is not None
     assert f"Anonymising family {first.pk} failed" in caplog.text
+
+
+def test_an_anonymised_family_cannot_be_referred_again(projekt):
+    leder = user_with_role(Rolle.PROJEKTLEDER, projekt)
+    (familie,) = discharged_families(projekt, 1)
+    adgang.sync_family_grants(familie, reason="test")
+    assert services.familie_anonymiser(familie_id=familie.pk, today=AFTER)
+
+    with pytest.raises(ValidationError, match="anonymiseret og kan ikke skifte status"):
+        visitation_services.familie_status_saet(
+            acting_user=leder, familie=familie, til=Familie.Status.INDSTILLET
+        )
+    familie.refresh_from_db()
+    assert familie.status == Familie.Status.AFSLUTTET
+    assert familie.anonymiseret is not None
