@@ -32,6 +32,16 @@ app.conf.beat_schedule = {
     },
     # Each project's report for last month is ordered the day after the project's own
     # registration deadline (Projekt.registreringsfrist_dag); the task picks the projects due.
+    # Retention: discharged families past their project's setting are anonymised, and audit
+    # rows older than AUDIT_RETENTION_MONTHS deleted; at night, after the monthly reports.
+    "opbevaring-anonymiser": {
+        "task": "kerne.tasks.opbevaring_anonymiser",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "adgangslog-udloeb": {
+        "task": "kerne.tasks.adgangslog_udloeb",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "rapporter-maanedsrapporter": {
         "task": "rapporter.tasks.maanedsrapporter_forfaldne",
         "schedule": crontab(hour=2, minute=30),

@@ -9,11 +9,12 @@ class FamilieplanConfig(AppConfig):
     verbose_name = _("Familieplan")
 
     def ready(self) -> None:
-        from familieplan import demo, moede_pdf, national, pdf, selectors
+        from familieplan import demo, moede_pdf, national, opbevaring, pdf, selectors
         from kerne import demo as kerne_demo
         from kerne import pdf as kerne_pdf
         from kerne.models import Rolle
         from kerne.navigation import NavItem, register_family_link, register_nav
+        from kerne.opbevaring import register as register_anonymiser
 
         planer = NavItem(_("Familieplaner"), "familieplan:planer")
         todo = NavItem(_("Opfølgninger"), "familieplan:opfoelgninger")
@@ -31,6 +32,7 @@ class FamilieplanConfig(AppConfig):
             kerne_pdf.register(kind, build=pdf.build, may_read=pdf.may_read)
         kerne_pdf.register(moede_pdf.KIND, build=moede_pdf.build, may_read=moede_pdf.may_read)
         kerne_demo.register_seeder(25, demo.seed)
+        register_anonymiser(opbevaring.ANONYMISER)
         kerne_demo.register_national_seeder(25, national.seed)
         register_family_link(NavItem(_("Familieplan"), "familieplan:plan"))
         register_family_link(NavItem(_("Stafetlog"), "familieplan:stafetlog"))

@@ -12,7 +12,14 @@ class KommuneAdmin(admin.ModelAdmin):
 
 @admin.register(Projekt)
 class ProjektAdmin(admin.ModelAdmin):
-    list_display = ["navn", "kode", "kommune", "maal_antal_familier", "kapacitet_pr_koordinator"]
+    list_display = [
+        "navn",
+        "kode",
+        "kommune",
+        "maal_antal_familier",
+        "kapacitet_pr_koordinator",
+        "opbevaring_maaneder",
+    ]
     list_filter = ["kommune"]
 
 

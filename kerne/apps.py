@@ -11,7 +11,8 @@ class KerneConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from kerne import adgang, kontaktperson, middleware
+        from kerne import adgang, kontaktperson, middleware, opbevaring
 
         adgang.register_grant_source(kontaktperson.substitute_grants)
+        opbevaring.register(opbevaring.kernel_part())
         user_logged_in.connect(middleware.stamp_sign_in, dispatch_uid="kerne-stamp-sign-in")

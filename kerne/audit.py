@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from kerne.models import Adgangslog
 
@@ -90,3 +92,67 @@ def log_reads(
         )
         for objekt_type, familie_id, person_id in targets
     )
+
+
+# Rows deleted per transaction by purge_expired: short transactions, bounded memory.
+PURGE_BATCH = 10_000
+MIN_RETENTION_MONTHS = 6
+
+
+def expiry(months: int):
+    """The moment `months` calendar months ago (PostgreSQL's `now() - interval` in Python)."""
+    from kerne.opbevaring import months_before
+
+    now = timezone.now()
+    day = months_before(now.date(), months)
+    return now.replace(year=day.year, month=day.month, day=day.day)
+
+
+def purge_expired(*, months: int) -> int:
+    """Delete audit rows older than `months` months (AUDIT_RETENTION_MONTHS); the retention
+    task's one path through the append-only log, and the deletion is itself logged.
+
+    On PostgreSQL the trigger lets a DELETE through only in a transaction that set
+    `kerne.adgangslog_opbevaring_maaneder` (>= 6), and only for rows older than that by the
+    database's clock, so the age is measured by the same clock that checks it.
+    """
+    if months < MIN_RETENTION_MONTHS:
+        raise ValueError("The audit log is kept at least 6 months.")
+    total = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('kerne.adgangslog_opbevaring_maaneder', %s, true)",
+                        [str(months)],
+                    )
+                    cursor.execute(
+                        "DELETE FROM kerne_adgangslog WHERE id IN ("
+                        " SELECT id FROM kerne_adgangslog"
+                        " WHERE tidspunkt < now() - make_interval(months => %s)"
+                        " ORDER BY tidspunkt LIMIT %s)",
+                        [months, PURGE_BATCH],
+                    )
+                    deleted = cursor.rowcount
+                    # Closed again at once, even when a caller wraps this in a longer
+                    # transaction (set_config(..., true) would otherwise last until its end).
+                    cursor.execute(
+                        "SELECT set_config('kerne.adgangslog_opbevaring_maaneder', '', true)"
+                    )
+            else:
+                before = expiry(months)
+                batch = Adgangslog.objects.filter(tidspunkt__lt=before).order_by("tidspunkt")
+                ids = list(batch.values_list("pk", flat=True)[:PURGE_BATCH])
+                deleted, _detail = Adgangslog.objects.filter(pk__in=ids).delete()
+        total += deleted
+        if deleted < PURGE_BATCH:
+            break
+    if total:
+        log(
+            user=None,
+            handling=Handling.DELETE,
+            formaal=Formaal.TILSYN,
+            detaljer={"adgangslog_slettet": total, "aeldre_end_maaneder": months},
+        )
+    return total

@@ -1,7 +1,7 @@
 """Tables of the shared kernel: organisation, roles, families, persons, consent, grants, audit."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +32,12 @@ class Rolle(models.TextChoices):
     DATABESKYTTELSE = "databeskyttelse", _("Databeskyttelse")
     EVALUATOR = "evaluator", _("Evaluator")
     BORGER = "borger", _("Borger")
+
+
+# Months a discharged family's personal data is kept (Projekt.opbevaring_maaneder).
+OPBEVARING_DEFAULT = 24
+OPBEVARING_MIN = 12
+OPBEVARING_MAX = 60
 
 
 class Kommune(models.Model):
@@ -65,6 +71,19 @@ class Projekt(models.Model):
     udredningsfrist_maaneder = models.PositiveSmallIntegerField(
         _("frist for udredning (måneder efter optagelse)"), default=3
     )
+    # How long a discharged family's personal data is kept before the daily retention task
+    # anonymises it (kerne.opbevaring; the bounds are argued in docs/operations.md).
+    opbevaring_maaneder = models.PositiveSmallIntegerField(
+        _("opbevaring efter udslusning (måneder)"),
+        default=OPBEVARING_DEFAULT,
+        validators=[
+            MinValueValidator(OPBEVARING_MIN, _("Opbevaringen skal være mindst 12 måneder.")),
+            MaxValueValidator(OPBEVARING_MAX, _("Opbevaringen må højst være 60 måneder.")),
+        ],
+        help_text=_(
+            "Så mange måneder efter udslusningen anonymiseres familiens personoplysninger (12–60)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("projekt")
@@ -80,6 +99,13 @@ class Projekt(models.Model):
                 condition=models.Q(kapacitet_pr_koordinator__gte=1),
                 name="projekt_kapacitet_positiv",
                 violation_error_message=_("Kapaciteten skal være mindst 1 familie."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    opbevaring_maaneder__gte=OPBEVARING_MIN, opbevaring_maaneder__lte=OPBEVARING_MAX
+                ),
+                name="projekt_opbevaring_12_60",
+                violation_error_message=_("Opbevaringen skal være mellem 12 og 60 måneder."),
             ),
         ]
 
@@ -290,6 +316,11 @@ class Familie(models.Model):
     # when it opens a stay. A kernel fact because the baseline window of the investment model
     # and the "at admission" figures of the reports are measured from it.
     optaget = models.DateField(_("optaget"), null=True, blank=True)
+    # The day of the discharge while the family is discharged, kept by the visitation app
+    # (from the stay it closes); the retention deadline runs from it.
+    afsluttet = models.DateField(_("udsluset"), null=True, blank=True)
+    # Set by the retention task once the family's personal data is gone: never done twice.
+    anonymiseret = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("familie")
@@ -298,6 +329,7 @@ class Familie(models.Model):
         indexes = [
             models.Index(fields=["projekt", "status"]),
             models.Index(fields=["koordinator", "status"]),
+            models.Index(fields=["status", "afsluttet"]),
         ]
 
     def __str__(self) -> str:

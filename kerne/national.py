@@ -608,6 +608,7 @@ def _families(ctx: Context, projekt: Project, count: int) -> None:
         row = [family.id, projekt.id, family.betegnelse, status, family.koordinator_id, now]
         if has_optaget:
             row.append(optaget if status in (S.AKTIV, S.AFSLUTTET, S.OPTAGET) else None)
+        row.append(afsluttet if status == S.AFSLUTTET else None)
         familie_rows.append(tuple(row))
         for rolle, people in (("voksen", adults), ("barn", children)):
             for fornavn, birth in people:
@@ -648,6 +649,7 @@ def _families(ctx: Context, projekt: Project, count: int) -> None:
     columns = ["id", "projekt_id", "betegnelse", "status", "koordinator_id", "oprettet"]
     if has_optaget:
         columns.append("optaget")
+    columns.append("afsluttet")
     load(Familie, columns, familie_rows)
     load(
         Person,

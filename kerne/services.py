@@ -798,3 +798,115 @@ def dokument_byg(*, dokument_id: int) -> None:
         logger.exception("Building document %s failed", dokument_id)
         if isinstance(error, OperationalError):
             raise  # transient: the task retries with backoff
+
+
+# --- Retention (kerne.opbevaring) ---------------------------------------------------------------
+
+ANONYM_FORNAVN = "Anonymiseret"
+ANONYM_EFTERNAVN = "person"
+
+
+@transaction.atomic
+def person_anonymiser(*, person: Person) -> Person:
+    """Remove a person's identity for good. The one place a CPR number is cleared.
+
+    Kept for statistics: the municipality, sex and birth year (the evaluator export's
+    `foedselsaar`); the birth date becomes 1 July of that year, so an age computed from it is
+    off by at most half a year. The citizen's portal account is closed for good.
+    """
+    person.cpr = None
+    person.fornavn = ANONYM_FORNAVN
+    person.efternavn = ANONYM_EFTERNAVN
+    if person.foedselsdato is not None:
+        person.foedselsdato = date(person.foedselsdato.year, 7, 1)
+    person.adresse = person.postnummer = person.by = ""
+    person.save(
+        update_fields=["cpr", "fornavn", "efternavn", "foedselsdato", "adresse", "postnummer", "by"]
+    )
+    if person.bruger_id is not None:
+        _portal_account_close(person.bruger)
+    return person
+
+
+def _portal_account_close(bruger: Any) -> None:
+    """No sign-in, no token, no name or contact details left on the account. The row stays:
+    the family's messages point to it as their sender."""
+    from rest_framework.authtoken.models import Token
+
+    from kerne.models import Notifikationsvalg
+
+    bruger.is_active = False
+    bruger.set_unusable_password()
+    bruger.username = f"anonymiseret-{bruger.pk}"
+    bruger.first_name = bruger.last_name = bruger.email = ""
+    bruger.save(
+        update_fields=["is_active", "password", "username", "first_name", "last_name", "email"]
+    )
+    Token.objects.filter(user=bruger).delete()
+    Notifikationsvalg.objects.filter(bruger=bruger).delete()
+
+
+ANONYM_FAMILIE = "Anonymiseret familie {pk}"
+
+
+@transaction.atomic
+def familie_anonymiser(*, familie_id: int, today: date | None = None) -> bool:
+    """Anonymise one family past its project's retention; False when it is not due (any more).
+
+    One transaction: every app's registered part, the family's designation, the persons whose
+    every other family is anonymised or due too, then the mark and one audit row (counts only).
+    The row lock and the mark make a second run, or a redelivered task, change nothing.
+    """
+    from kerne import opbevaring
+
+    today = today or timezone.localdate()
+    familie = (
+        Familie.objects.select_for_update(of=("self",))
+        .select_related("projekt")
+        .filter(pk=familie_id)
+        .first()
+    )
+    if familie is None or familie.anonymiseret is not None:
+        return False
+    if not opbevaring.is_due(
+        status=familie.status,
+        afsluttet=familie.afsluttet,
+        months=familie.projekt.opbevaring_maaneder,
+        today=today,
+    ):
+        return False
+    felter: dict[str, int] = {}
+    for anonymiser in opbevaring.anonymisers():
+        felter[anonymiser.key] = sum(opbevaring.blank(f, familie) for f in anonymiser.felter)
+        if anonymiser.ekstra is not None:
+            anonymiser.ekstra(familie)
+    anonymised, kept = 0, 0
+    for person in Person.objects.filter(medlemskaber__familie=familie).distinct().order_by("pk"):
+        others = (
+            Familie.objects.filter(medlemskaber__person=person)
+            .exclude(pk=familie.pk)
+            .select_related("projekt")
+            .distinct()
+        )
+        if all(opbevaring.family_is_settled(other, today) for other in others):
+            person_anonymiser(person=person)
+            anonymised += 1
+        else:
+            kept += 1
+    familie.betegnelse = ANONYM_FAMILIE.format(pk=familie.pk)
+    familie.anonymiseret = timezone.now()
+    familie.save(update_fields=["betegnelse", "anonymiseret"])
+    audit.log(
+        user=None,
+        handling=Handling.DELETE,
+        formaal=Formaal.TILSYN,
+        familie=familie,
+        objekt=familie,
+        detaljer={
+            "anonymiseret": True,
+            "personer_anonymiseret": anonymised,
+            "personer_beholdt": kept,
+            "felter": felter,
+        },
+    )
+    return True

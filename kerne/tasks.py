@@ -1,6 +1,7 @@
 """Celery tasks of the shared kernel: thin, idempotent, ids in."""
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.db import OperationalError
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from kerne import adgang
 from kerne.models import EksplicitAdgang, Familie, Fravaer, Hjemmel, Samtykke
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -97,3 +100,45 @@ def dokumenter_genkoe() -> int:
         .values_list("pk", flat=True)[:500]
     )
     return sum(services.dokument_koe(dokument_id=pk) for pk in list(waiting))
+
+
+# Families per run: a backlog (the first night after deployment) is worked off by the task
+# queueing itself again, each run well inside the task time limit.
+OPBEVARING_PR_KOERSEL = 500
+
+
+@shared_task(ignore_result=True)
+def opbevaring_anonymiser() -> int:
+    """Daily: anonymise the families discharged longer ago than their project keeps data.
+
+    One transaction per family, so a crash loses at most the family in hand and the next run
+    (or the redelivered task) picks up the rest; a family already done is skipped. A family
+    that fails is logged (by id) and left for the next night; it does not stop the others.
+    """
+    from kerne import opbevaring, services
+
+    today = timezone.localdate()
+    due = list(
+        opbevaring.due_families(today).values_list("pk", flat=True)[: OPBEVARING_PR_KOERSEL + 1]
+    )
+    done = 0
+    for pk in due[:OPBEVARING_PR_KOERSEL]:
+        try:
+            done += services.familie_anonymiser(familie_id=pk, today=today)
+        except OperationalError:
+            raise  # the database is gone: nothing else would succeed either
+        except Exception:
+            logger.exception("Anonymising family %s failed; retried next night", pk)
+    if len(due) > OPBEVARING_PR_KOERSEL and done:
+        opbevaring_anonymiser.delay()
+    return done
+
+
+@shared_task(ignore_result=True)
+def adgangslog_udloeb() -> int:
+    """Daily: delete audit rows older than AUDIT_RETENTION_MONTHS (never fewer than 6)."""
+    from django.conf import settings
+
+    from kerne import audit
+
+    return audit.purge_expired(months=settings.AUDIT_RETENTION_MONTHS)

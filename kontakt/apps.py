@@ -13,7 +13,8 @@ class KontaktConfig(AppConfig):
         from kerne.dashboard import Panel, register_panel
         from kerne.models import Rolle
         from kerne.navigation import NavItem, register_family_link, register_nav
-        from kontakt import demo, panels
+        from kerne.opbevaring import register as register_anonymiser
+        from kontakt import demo, opbevaring, panels
 
         register_nav(Rolle.BORGER, NavItem(_("Beskeder"), "kontakt:portal"))
         register_nav(Rolle.KOORDINATOR, NavItem(_("Indbakke"), "kontakt:indbakke"))
@@ -42,3 +43,4 @@ class KontaktConfig(AppConfig):
             )
         )
         kerne_demo.register_seeder(60, demo.seed)
+        register_anonymiser(opbevaring.ANONYMISER)

@@ -12,7 +12,8 @@ class RegistreringConfig(AppConfig):
         from kerne.demo import register_national_seeder, register_seeder
         from kerne.models import Rolle
         from kerne.navigation import NavItem, register_family_link, register_nav
-        from registrering import national
+        from kerne.opbevaring import register as register_anonymiser
+        from registrering import national, opbevaring
         from registrering.demo import seed_registrations
 
         oversigt = NavItem(_("Registreringer"), "registrering:oversigt")
@@ -34,3 +35,4 @@ class RegistreringConfig(AppConfig):
         register_family_link(NavItem(_("Registreringer"), "registrering:familie"))
         register_seeder(30, seed_registrations)
         register_national_seeder(30, national.seed)
+        register_anonymiser(opbevaring.ANONYMISER)

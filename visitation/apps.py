@@ -13,12 +13,14 @@ class VisitationConfig(AppConfig):
         from kerne.demo import register_national_seeder, register_seeder
         from kerne.models import Rolle
         from kerne.navigation import NavItem, register_family_link, register_nav
-        from visitation import demo, grants, national, pdf
+        from kerne.opbevaring import register as register_anonymiser
+        from visitation import demo, grants, national, opbevaring, pdf
 
         adgang.register_grant_source(grants.visitation_grants)
         register_seeder(20, demo.seed_visitation)
         register_national_seeder(20, national.seed)
         pdf.register()
+        register_anonymiser(opbevaring.ANONYMISER)
 
         oversigt = NavItem(_("Visitation"), "visitation:oversigt")
         moeder = NavItem(_("Visitationsmøder"), "visitation:moede_liste")

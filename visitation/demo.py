@@ -177,6 +177,8 @@ def _history(projekt: Projekt, users: dict) -> str:
                     )
                 )
             forloeb.save()
+            if forloeb.afsluttet:
+                Familie.objects.filter(pk=familie.pk).update(afsluttet=forloeb.afsluttet)
             if familie.koordinator_id:
                 Tildeling.objects.create(
                     familie=familie,

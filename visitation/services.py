@@ -90,7 +90,12 @@ def _label(status: str) -> str:
 
 @transaction.atomic
 def familie_status_saet(
-    *, acting_user: Any, familie: Familie, til: str, begrundelse: str = ""
+    *,
+    acting_user: Any,
+    familie: Familie,
+    til: str,
+    begrundelse: str = "",
+    udsluset: date | None = None,
 ) -> Statusskift:
     """Move the family to `til` if the table allows it and the user may; keep the row.
 
@@ -101,6 +106,12 @@ def familie_status_saet(
     if not adgang.can(acting_user, adgang.VIEW, locked):
         raise PermissionDenied
     fra = locked.status
+    if locked.anonymiseret is not None:
+        # Its people are gone from the record (retention): a new referral starts a new family.
+        raise ValidationError(
+            {"status": _("Familien er anonymiseret og kan ikke skifte status.")},
+            code="anonymised",
+        )
     allowed = TRANSITIONS.get((fra, til))
     if allowed is None:
         raise ValidationError(
@@ -121,7 +132,14 @@ def familie_status_saet(
             code="reason_required",
         )
     locked.status = til
-    locked.save(update_fields=["status"])
+    update_fields = ["status"]
+    if S.AFSLUTTET in (fra, til):
+        # The retention deadline (kerne.opbevaring) runs from the discharge day: the closed
+        # stay's date when udslus passes it, today for a move straight to `afsluttet`.
+        locked.afsluttet = (udsluset or timezone.localdate()) if til == S.AFSLUTTET else None
+        update_fields.append("afsluttet")
+        familie.afsluttet = locked.afsluttet
+    locked.save(update_fields=update_fields)
     familie.status = til
     skift = Statusskift(
         familie=locked,
@@ -173,6 +191,8 @@ class IndstillingData:
 
 def refusal_for(familie: Familie) -> str:
     """Why the family cannot be referred now, or "" when it can."""
+    if familie.anonymiseret is not None:
+        return _("Familien er anonymiseret. Opret en ny familie for at indstille den igen.")
     messages = {
         S.AKTIV: _("Familien er allerede aktiv i projektet og kan ikke indstilles igen."),
         S.OPTAGET: _("Familien er allerede optaget i projektet og venter på en koordinator."),
@@ -1016,6 +1036,10 @@ def udslus(
     if forloeb.aarsag_tekst:
         reason = f"{reason}: {forloeb.aarsag_tekst}"
     familie_status_saet(
-        acting_user=acting_user, familie=familie, til=S.AFSLUTTET, begrundelse=reason
+        acting_user=acting_user,
+        familie=familie,
+        til=S.AFSLUTTET,
+        begrundelse=reason,
+        udsluset=dato,
     )
     return forloeb
