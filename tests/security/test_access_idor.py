@@ -42,8 +42,18 @@ from rest_framework.test import APIClient
 
 from familieplan.models import Stafetmoede
 from kerne import adgang
+from kerne import services as kerne_services
 from kerne.api import MAX_ID
-from kerne.models import Delingsregel, Familie, Forvaltning, Person, Projekt, Rolle, Sektor
+from kerne.models import (
+    Delingsregel,
+    Familie,
+    Forvaltning,
+    Medarbejder,
+    Person,
+    Projekt,
+    Rolle,
+    Sektor,
+)
 from tests.familieplan import permission_rows as familieplan_rows
 from tests.investering import permission_rows as investering_rows
 from tests.matrix import ACTORS, World
@@ -394,7 +404,9 @@ def test_a_foreign_id_in_an_api_body_is_refused_and_nothing_is_written(world, ap
 # The matrix carries few valid API bodies, so these writes are written out: each body first
 # succeeds as it stands (so the refusal below is the swapped id's doing), then each id is
 # pointed at an object of another family of the same project (which the actor may not see, or
-# which belongs to another family than the one written to) or of another municipality.
+# which belongs to another family than the one written to) or of another municipality. A body
+# with a single id and no family (a follow-up names only its activity) is only checked for
+# visibility: a case worker of both families may follow up on either.
 
 
 @dataclass(frozen=True)
@@ -463,6 +475,19 @@ def _families_may_be_referred_again(w: World) -> None:
     Familie.objects.filter(pk__in=[w.families["own"].pk, w.families["other"].pk]).update(
         status=Familie.Status.AFVIST
     )
+
+
+def _case_worker_of_both_families(w: World) -> None:
+    """The job centre's case worker gets a case on the other family too: its persons and
+    activities are now visible to them, so only the same-family rule can refuse the swap."""
+    sagsbehandler = w.users["sagsbehandler"]
+    kerne_services.afdelingssag_aabn(
+        acting_user=w.users["projektleder"],
+        familie=w.families["other"],
+        forvaltning=Medarbejder.objects.get(bruger=sagsbehandler).forvaltning,
+        sagsbehandler=sagsbehandler,
+    )
+    assert adgang.can(sagsbehandler, adgang.VIEW, _adult(w, "other"))
 
 
 WRITES = [
@@ -615,6 +640,33 @@ WRITES = [
         lambda w: reverse("api:decision-list"),
         lambda w: {"punkt": visitation_rows._item(w, "own").pk, "beslutning": "venteliste"},
         {"punkt": lambda w: visitation_rows._item(w, "foreign").pk},
+    ),
+    Write(
+        "activity, case worker of both families",
+        "ActivityInSerializer",
+        "sagsbehandler",
+        lambda w: reverse("api:activity-list"),
+        _activity_body,
+        {
+            "personer": lambda w: _adult(w, "other").pk,
+            "faelles_maal": lambda w: _fp(w, "other")["draft_goal"].pk,
+        },
+        setup=_case_worker_of_both_families,
+    ),
+    Write(
+        "cost line, case worker of both families",
+        "CostLineInSerializer",
+        "sagsbehandler",
+        lambda w: reverse("api:cost-line-list"),
+        lambda w: {
+            "familie": w.families["own"].pk,
+            "omkostningstype": investering_rows._cost_type(w).pk,
+            "person": _adult(w, "own").pk,
+            "antal": "1",
+            "fra": _today(w),
+        },
+        {"person": lambda w: _adult(w, "other").pk},
+        setup=_case_worker_of_both_families,
     ),
 ]
 
