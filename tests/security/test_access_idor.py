@@ -220,6 +220,9 @@ def _actors_for(row) -> list[str]:
 
 @pytest.mark.django_db
 def test_every_form_offers_and_accepts_only_objects_in_reach(world, recorder):
+    # The case worker sees two families, so a choice list not narrowed to the page's family
+    # shows (the leader sees both as well, but may change neither).
+    _case_worker_of_both_families(world)
     clients = {}
     for actor in ACTORS[1:]:
         clients[actor] = Client()
