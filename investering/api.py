@@ -32,12 +32,23 @@ from kerne.api import (
     _validated,
 )
 from kerne.models import Familie, Forvaltning, Person, Sektor
+from kerne.views import STAFF_ROLES
 
 
 def _project(request: Request):
     projekt = adgang.active_project(request)
     if projekt is None:
         raise PermissionDenied
+    return projekt
+
+
+def _catalogue_project(request: Request):
+    """The project whose price catalogue the user may read: staff only. The catalogue is
+    internal (the HTML price list is for leaders; case workers need the types for cost lines),
+    so a family member or an evaluator reads none of it."""
+    projekt = adgang.active_project(request)
+    if projekt is None or not adgang.has_role(request, *STAFF_ROLES):
+        return None
     return projekt
 
 
@@ -119,11 +130,11 @@ class CostTypeViewSet(viewsets.GenericViewSet):
     lookup_value_regex = ID_PATTERN
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.cost_types(adgang.active_project(request)))
+        page = self.paginate_queryset(selectors.cost_types(_catalogue_project(request)))
         return self.get_paginated_response(CostTypeSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        omkostningstype = selectors.cost_types(adgang.active_project(request)).filter(pk=pk).first()
+        omkostningstype = selectors.cost_types(_catalogue_project(request)).filter(pk=pk).first()
         if omkostningstype is None:
             from django.http import Http404
 
@@ -160,7 +171,7 @@ class PriceViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         filters = _validated(PriceFilterSerializer, request.query_params)
-        projekt = adgang.active_project(request)
+        projekt = _catalogue_project(request)
         priser = Pris.objects.none()
         if projekt is not None:
             priser = Pris.objects.filter(omkostningstype__kommune_id=projekt.kommune_id)

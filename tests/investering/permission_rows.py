@@ -155,7 +155,8 @@ ROWS: list = [
     Row("api:cost-type-list", everyone(200, anonym=401), api=True),
     Row(
         "api:cost-type-detail",
-        {**everyone(200, anonym=401), "projektleder_fremmed": 404},
+        # The catalogue is internal: staff only (a family member or evaluator reads none).
+        {**everyone(200, anonym=401), "projektleder_fremmed": 404, "borger": 404, "evaluator": 404},
         kwargs=type_kwargs,
         api=True,
     ),
