@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
+        "HOME": os.environ.get("HOME", str(REPO)),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "false",
         "HTTPS": "true",
