@@ -1,14 +1,13 @@
 """Reading a department's CSV export of cost lines into typed rows with row-level errors.
 
-No database: the service resolves persons, families and cost types. Accepts what Danish Excel
-writes: semicolons (or commas), a BOM, amounts as 1.234,50 or 1234.50, dates as 31-01-2025,
-31.01.2025 or 2025-01-31.
+No database: the service resolves persons, families and cost types. The file is checked by
+kerne.csvfil (size, UTF-8 text, header, row count, no formula cells). Accepts what Danish
+Excel writes as "CSV UTF-8": semicolons (or commas), a BOM, amounts as 1.234,50 or 1234.50,
+dates as 31-01-2025, 31.01.2025 or 2025-01-31.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,9 +15,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from kerne import csvfil
+
 COLUMNS = ["cpr", "familie", "omkostningstype", "antal", "fra", "til", "enhedspris", "begrundelse"]
 REQUIRED = ["omkostningstype", "antal", "fra"]
 MAX_ROWS = 5000
+MAX_BYTES = 2 * 1024 * 1024
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 _CPR = re.compile(r"^[0-9]{6}-?[0-9]{4}$")
 
@@ -67,38 +69,14 @@ def parse_date(text: str) -> date:
 def read(content: bytes) -> list[CsvRow]:
     """Every data row of the file, each with its own errors; raises CsvFormatError."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise CsvFormatError(_("Filen er ikke en tekstfil (CSV).")) from None
-    if not text.strip():
-        raise CsvFormatError(_("Filen er tom."))
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise CsvFormatError(
-            _("Filen mangler kolonnerne: %(kolonner)s. Forventede kolonner: %(alle)s.")
-            % {"kolonner": ", ".join(missing), "alle": ";".join(COLUMNS)}
+        header, raw_rows = csvfil.read_rows(
+            content, required=REQUIRED, max_bytes=MAX_BYTES, max_rows=MAX_ROWS
         )
+    except csvfil.CsvFileError as error:
+        raise CsvFormatError(str(error)) from None
     if "cpr" not in header and "familie" not in header:
         raise CsvFormatError(_("Filen skal have kolonnen cpr eller familie."))
-    rows = []
-    for index, raw in enumerate(reader, start=2):
-        if index - 1 > MAX_ROWS:
-            raise CsvFormatError(_("Filen har mere end %(max)d rækker.") % {"max": MAX_ROWS})
-        values = {
-            (key or "").strip().lower(): (value or "").strip()
-            for key, value in raw.items()
-            if not isinstance(value, list)
-        }
-        if not any(values.values()):
-            continue
-        rows.append(_row(index, values))
+    rows = [_row(linjenr, values) for linjenr, values in raw_rows]
     if not rows:
         raise CsvFormatError(_("Filen har ingen rækker med data."))
     return rows

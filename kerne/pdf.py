@@ -7,8 +7,10 @@ once per (kind, key) by a Celery task (kerne.tasks.dokument_byg) and cached.
 from __future__ import annotations
 
 import mimetypes
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -66,11 +68,73 @@ def _fetcher():
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to PDF bytes (tagged for accessibility, A4)."""
+    return render_html(render_to_string(template_name, context))
+
+
+class PdfLimitError(RuntimeError):
+    """Rendering was stopped: the document was too large, too slow or needed too much memory."""
+
+
+def render_html(html: str) -> bytes:
+    """PDF bytes of an HTML document, rendered in a child process with limits.
+
+    The child gets PDF_MAX_SECONDS of wall time and PDF_MAX_MEMORY_MB of address space above
+    what it inherits; a pathological document (a huge table, deep nesting, a giant image)
+    stops there instead of taking the worker, and the web process in the embedded default,
+    down with it. Forking also returns WeasyPrint's memory to the system after every document.
+    """
+    size = len(html.encode("utf-8"))
+    if size > settings.PDF_MAX_HTML_BYTES:
+        raise PdfLimitError(
+            f"The document's HTML is {size} bytes; the limit is {settings.PDF_MAX_HTML_BYTES}"
+        )
+    import weasyprint  # noqa: F401 - loaded once here, so every forked child starts warm
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_render_in_child,
+        args=(html, sender, settings.PDF_MAX_MEMORY_MB * 1024 * 1024),
+        name="pdf-render",
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(settings.PDF_MAX_SECONDS):
+            raise PdfLimitError(f"Rendering took longer than {settings.PDF_MAX_SECONDS} s")
+        try:
+            outcome, payload = receiver.recv()
+        except EOFError:
+            # The child died without an answer: killed by the memory limit or a crash in C.
+            raise PdfLimitError("Rendering stopped without a result (memory limit?)") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome != "ok":
+        raise PdfLimitError(f"Rendering failed in the child process: {payload}")
+    return payload
+
+
+def _render_in_child(html: str, sender, memory_budget: int) -> None:
+    import resource
+
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    try:
+        # RLIMIT_AS counts address space: allow what the fork inherited plus the budget.
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        limit = pages * resource.getpagesize() + memory_budget
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
+        sender.send(("ok", document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)))
+    except MemoryError:
+        sender.send(("error", "MemoryError"))
+    except Exception as error:
+        sender.send(("error", type(error).__name__))
+    finally:
+        sender.close()
 
 
 @dataclass(frozen=True)

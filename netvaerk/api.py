@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -70,6 +70,8 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "tekst", "aftale", "indsats", "indsats_noegle", "synlig_for_familien"]
 
 
+# visitation has board meetings of its own; one component name each.
+@extend_schema_serializer(component_name="NetworkMeeting")
 class MeetingSerializer(serializers.ModelSerializer):
     familie = serializers.IntegerField(source="familie_id")
     naeste_moede = serializers.IntegerField(source="naeste_moede_id", allow_null=True)
@@ -90,6 +92,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="NetworkMeetingDetail")
 class MeetingDetailSerializer(MeetingSerializer):
     """The minutes. `intern_note` is blank for readers who do not see the family (named
     professionals): they read what the family reads."""
@@ -133,6 +136,7 @@ class FamilyFilterSerializer(serializers.Serializer):
     familie = _id_field()
 
 
+@extend_schema_serializer(component_name="NetworkMeetingIn")
 class MeetingInSerializer(serializers.Serializer):
     familie = _id_field()
     art = serializers.ChoiceField(choices=Stafetmoede.Art.choices)
@@ -146,6 +150,7 @@ class AgreementPartSerializer(serializers.Serializer):
     frist = serializers.DateField()
 
 
+@extend_schema_serializer(component_name="NetworkDecisionIn")
 class DecisionInSerializer(serializers.Serializer):
     tekst = serializers.CharField(max_length=1000)
     aftale = AgreementPartSerializer(required=False, allow_null=True)

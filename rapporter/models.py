@@ -56,6 +56,9 @@ class Maanedsrapport(models.Model):
     # about a family, so the report can go to the evaluator.
     data = models.JSONField(_("tal"), default=dict, blank=True)
     fejl = models.CharField(_("fejl"), max_length=500, blank=True)
+    # The task delivery that claimed the build: the same delivery coming back after its
+    # worker died (acks_late redelivers it) may take over its own half-done claim.
+    opgave = models.CharField(_("opgave"), max_length=64, blank=True, editable=False)
     dokument = models.ForeignKey(
         Dokument,
         on_delete=models.SET_NULL,

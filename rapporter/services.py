@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,12 +105,21 @@ def _enqueue_build(report_id: int) -> None:
     tasks.maanedsrapport_byg.delay(report_id)
 
 
-def rapport_byg(*, report_id: int) -> bool:
+def rapport_byg(*, report_id: int, opgave: str = "") -> bool:
     """Build one report (called by the task). The claim is one conditional UPDATE, so a
-    redelivered or duplicated task builds nothing twice. Returns whether this call built it."""
-    claimed = Maanedsrapport.objects.filter(
-        pk=report_id, tilstand__in=[Tilstand.VENTENDE, Tilstand.FEJLET]
-    ).update(tilstand=Tilstand.KOERER, fejl="")
+    duplicated task builds nothing twice. Returns whether this call built it.
+
+    `opgave` is the id of the task delivery. A worker killed mid-build leaves the report
+    claimed ("koerer") and its message unacknowledged; the broker delivers the same message
+    again, and only that delivery may take the stale claim over. Everything the build writes
+    is committed in one transaction, so the killed attempt left nothing half-written.
+    """
+    claimable = Q(tilstand__in=[Tilstand.VENTENDE, Tilstand.FEJLET])
+    if opgave:
+        claimable |= Q(tilstand=Tilstand.KOERER, opgave=opgave)
+    claimed = Maanedsrapport.objects.filter(claimable, pk=report_id).update(
+        tilstand=Tilstand.KOERER, fejl="", opgave=opgave
+    )
     if not claimed:
         return False
     report = Maanedsrapport.objects.select_related("projekt__kommune").get(pk=report_id)
@@ -121,7 +131,7 @@ def rapport_byg(*, report_id: int) -> bool:
             report.bygget = timezone.now()
             report.save(update_fields=["data", "tilstand", "bygget"])
             _order_pdf(report)
-            recipients = _notify(report)
+            recipients = _notify_on_commit(report)
             audit.log(
                 user=None,
                 handling=audit.Handling.CHANGE,
@@ -170,8 +180,10 @@ def _system_orderer(projekt: Projekt):
     return role.bruger if role else None
 
 
-def _notify(report: Maanedsrapport) -> list[str]:
-    """Tell the project's leaders the report is ready (a link only: no figures in mail)."""
+def _notify_on_commit(report: Maanedsrapport) -> list[str]:
+    """Tell the project's leaders the report is ready (a link only: no figures in mail), once
+    the build is committed: a build killed before its commit sends nothing, so the redelivered
+    build's mail is the only one."""
     recipients = sorted(
         set(
             Projektrolle.objects.filter(
@@ -182,19 +194,23 @@ def _notify(report: Maanedsrapport) -> list[str]:
         )
     )
     if recipients:
-        send_mail(
-            subject=_("Statusrapporten for %(maaned)s er klar")
-            % {"maaned": rules.month_label(report.maaned)},
-            message=_(
-                "Månedens statusrapport for %(projekt)s er dannet. Log ind og find den under "
-                "Månedsrapporter: %(link)s"
-            )
-            % {"projekt": report.projekt.navn, "link": getattr(settings, "NOTIFIKATION_LINK", "")},
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-            fail_silently=True,
-        )
+        transaction.on_commit(lambda: _send_ready_mail(report, recipients))
     return recipients
+
+
+def _send_ready_mail(report: Maanedsrapport, recipients: list[str]) -> None:
+    send_mail(
+        subject=_("Statusrapporten for %(maaned)s er klar")
+        % {"maaned": rules.month_label(report.maaned)},
+        message=_(
+            "Månedens statusrapport for %(projekt)s er dannet. Log ind og find den under "
+            "Månedsrapporter: %(link)s"
+        )
+        % {"projekt": report.projekt.navn, "link": getattr(settings, "NOTIFIKATION_LINK", "")},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
 
 
 def reports_due(*, today: datetime.date | None = None) -> list[tuple[int, datetime.date]]:

@@ -13,16 +13,17 @@ RETRY = {
 }
 
 
-@shared_task(ignore_result=True, **RETRY)
-def maanedsrapport_byg(report_id: int) -> None:
-    """Build one ordered report; the service's claim makes a second delivery a no-op."""
+@shared_task(bind=True, ignore_result=True, **RETRY)
+def maanedsrapport_byg(self, report_id: int) -> None:
+    """Build one ordered report; the service's claim makes a duplicate a no-op and lets the
+    same delivery, redelivered after its worker died, finish the build."""
     from rapporter import services
 
-    services.rapport_byg(report_id=report_id)
+    services.rapport_byg(report_id=report_id, opgave=self.request.id or "")
 
 
-@shared_task(ignore_result=True, **RETRY)
-def maanedsrapport_bestil(projekt_id: int, maaned: str) -> None:
+@shared_task(bind=True, ignore_result=True, **RETRY)
+def maanedsrapport_bestil(self, projekt_id: int, maaned: str) -> None:
     """Order one project's report for a month ('YYYY-MM'), as the beat does."""
     from kerne.models import Projekt
     from rapporter import services
@@ -37,7 +38,7 @@ def maanedsrapport_bestil(projekt_id: int, maaned: str) -> None:
     )
     if queued:
         # Already in a worker: build here rather than queue one more task.
-        services.rapport_byg(report_id=report.pk)
+        services.rapport_byg(report_id=report.pk, opgave=self.request.id or "")
 
 
 @shared_task

@@ -7,9 +7,7 @@ rules in registrering.rules and registrering.scoring, and writes its audit rows.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kerne import adgang, audit, cpr
+from kerne import adgang, audit, cpr, csvfil
 from kerne.models import Familie, Familiemedlemskab, Person, Projekt, Rolle, Sagsdel
 from registrering import rules, scoring
 from registrering.models import (
@@ -614,33 +612,20 @@ IMPORT_ROLES = (Rolle.PROJEKTLEDER, Rolle.KOORDINATOR, Rolle.SAGSBEHANDLER, Roll
 
 
 def _read_csv(content: bytes) -> tuple[list[dict[str, str]], str | None]:
-    """Rows keyed by column from a Danish Excel CSV (semicolons or commas, UTF-8 with BOM)."""
-    if len(content) > IMPORT_MAX_BYTES:
-        return [], _("Filen er for stor (højst 2 MB).")
+    """Rows keyed by column from a Danish Excel CSV (semicolons or commas, UTF-8 with BOM),
+    checked by kerne.csvfil (size, text, header, row count, no formula cells)."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], _("Filen skal være gemt som UTF-8 (CSV UTF-8 i Excel).")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
-        return [], _(
-            "Filen mangler kolonnerne: %(columns)s. Første linje skal være: %(header)s."
-        ) % {
-            "columns": ", ".join(missing),
-            "header": ";".join(IMPORT_COLUMNS),
-        }
-    rows = []
-    for raw in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k})
-        if len(rows) > IMPORT_MAX_ROWS:
-            return [], _("Filen har for mange linjer (højst %(max)s).") % {"max": IMPORT_MAX_ROWS}
+        _header, rows = csvfil.read_rows(
+            content,
+            required=IMPORT_COLUMNS,
+            max_bytes=IMPORT_MAX_BYTES,
+            max_rows=IMPORT_MAX_ROWS,
+        )
+    except csvfil.CsvFileError as error:
+        return [], str(error)
     if not rows:
         return [], _("Filen indeholder ingen linjer under overskriften.")
-    return rows, None
+    return [values for _line, values in rows], None
 
 
 @dataclass

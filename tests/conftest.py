@@ -100,26 +100,22 @@ def _database_url_for_worker() -> str:
     return f"postgres://{auth}{host}:{port}/{params['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on Redis, consuming a queue of its own for this run."""
+def start_celery_worker(queue: str, **extra_env: str):
+    """Start a real `celery worker` process on Redis consuming `queue`; returns the process
+    once it answers a ping. The caller stops it (terminate, or kill -9 in a fault test)."""
     import subprocess
     import sys
     import time
-    import uuid
 
     from django.conf import settings
 
     from config.celery import app
 
-    if not settings.REDIS_URL:
-        pytest.skip("needs Redis: set REDIS_URL")
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    app.conf.task_default_queue = queue
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_worker(),
         "REDIS_URL": settings.REDIS_URL,
+        **extra_env,
     }
     process = subprocess.Popen(
         [
@@ -143,21 +139,46 @@ def celery_worker(django_db_setup, django_db_blocker):
         ],
         env=env,
     )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("the Celery worker exited during start-up", pytrace=False)
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
+            return process
+    process.kill()
+    process.wait()
+    pytest.fail("the Celery worker did not answer within 30 s", pytrace=False)
+
+
+def stop_celery_worker(process) -> None:
+    import subprocess
+
+    process.terminate()
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail("the Celery worker exited during start-up", pytrace=False)
-            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1)
-            if replies:
-                break
-        else:
-            pytest.fail("the Celery worker did not answer within 30 s", pytrace=False)
-        yield {"queue": queue, "pid": process.pid}
-    finally:
-        process.terminate()
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on Redis, consuming a queue of its own for this run."""
+    import uuid
+
+    from django.conf import settings
+
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    app.conf.task_default_queue = queue
+    try:
+        process = start_celery_worker(queue)
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            yield {"queue": queue, "pid": process.pid}
+        finally:
+            stop_celery_worker(process)
+    finally:
         app.conf.task_default_queue = "celery"

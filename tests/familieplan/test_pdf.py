@@ -160,13 +160,16 @@ def test_the_family_member_downloads_the_familys_copy_and_the_download_is_audite
 
 
 def test_an_activity_text_with_an_image_fetches_nothing(
-    koordinator, familie, plan, order, monkeypatch
+    koordinator, familie, plan, order, monkeypatch, tmp_path
 ):
-    requested: list[str] = []
+    # The renderer runs in a forked child (kerne.pdf.render_html): the spy writes to a file.
+    log = tmp_path / "requested.txt"
+    log.touch()
     original = kerne_pdf.static_resource
 
     def spy(url):
-        requested.append(url)
+        with log.open("a") as handle:
+            handle.write(url + "\n")
         return original(url)
 
     monkeypatch.setattr(kerne_pdf, "static_resource", spy)
@@ -176,6 +179,7 @@ def test_an_activity_text_with_an_image_fetches_nothing(
     )
 
     text = pdf_text(read(order(koordinator, plan)))
+    requested = log.read_text().split()
 
     assert "file:///etc/hostname" in text  # shown as text, never loaded as an image
     assert requested
