@@ -89,9 +89,7 @@ admin.site.unregister(User)
 class AuditedUserAdmin(UserAdmin):
     def save_model(self, request, obj, form, change) -> None:
         before = (
-            User.objects.filter(pk=obj.pk).values(*AUDITED_USER_FIELDS).first()
-            if change
-            else None
+            User.objects.filter(pk=obj.pk).values(*AUDITED_USER_FIELDS).first() if change else None
         )
         super().save_model(request, obj, form, change)
         services.bruger_rettigheder_aendret(

@@ -3,7 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kerne import auth_views as sign_in, oidc
+from kerne import auth_views as sign_in
+from kerne import oidc
 from kerne.forms import DkfdsPasswordChangeForm
 
 urlpatterns = [

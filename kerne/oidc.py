@@ -79,7 +79,7 @@ _FIXED = {
 STAFF_ROLES = frozenset(Rolle.values) - {Rolle.BORGER}
 
 
-class Refused(Exception):
+class SignInRefusedError(Exception):
     """The provider answered, but we do not let this person in; `reason` goes to the audit."""
 
     def __init__(self, reason: str, message: str, **details: Any) -> None:
@@ -173,8 +173,9 @@ class _ClientBackend(OIDCAuthenticationBackend):
         request.auth_step = self.client
         try:
             return super().authenticate(request, **kwargs)
-        except Refused as refusal:
-            return self._refuse(request, refusal)
+        except SignInRefusedError as refusal:
+            self._refuse(request, refusal)
+            return None
         except (
             SuspiciousOperation,
             requests.RequestException,
@@ -184,19 +185,19 @@ class _ClientBackend(OIDCAuthenticationBackend):
             TypeError,
         ) as exc:
             logger.warning("OIDC sign-in (%s) failed: %s", self.client, type(exc).__name__)
-            return self._refuse(
+            self._refuse(
                 request,
-                Refused(
+                SignInRefusedError(
                     "ugyldigt_svar",
                     _("Log ind hos identitetsudbyderen mislykkedes. Prøv igen."),
                     fejl=type(exc).__name__,
                 ),
             )
+            return None
 
-    def _refuse(self, request: HttpRequest, refusal: Refused) -> None:
+    def _refuse(self, request: HttpRequest, refusal: SignInRefusedError) -> None:
         request.auth_refusal = {"aarsag": refusal.reason, **refusal.details}
         messages.error(request, refusal.message)
-        return None
 
     def get_payload_data(self, token: bytes, key: Any) -> dict:
         """The library checks the signature; the issuer and audience are checked here, so a
@@ -226,7 +227,7 @@ class _ClientBackend(OIDCAuthenticationBackend):
         conf = client_settings(self.client)
         level = claims.get(conf["LOA_CLAIM"])
         if level not in conf["LOA_ACCEPTED"]:
-            raise Refused(
+            raise SignInRefusedError(
                 "sikringsniveau",
                 _(
                     "Dit log ind er ikke sket på sikringsniveau Betydelig, som kræves for at se "
@@ -270,13 +271,13 @@ class MitIdBackend(_ClientBackend):
         try:
             cpr = cpr_module.normalise(str(claims.get(client_settings(MITID)["CPR_CLAIM"], "")))
         except ValidationError as error:
-            raise Refused(
+            raise SignInRefusedError(
                 "cpr_mangler",
                 _("MitID-svaret indeholdt ikke et gyldigt CPR-nummer. Kontakt din kommune."),
             ) from error
         persons = list(persons_with_cpr(cpr)[:2])
         if len(persons) != 1:
-            raise Refused(
+            raise SignInRefusedError(
                 "ingen_person" if not persons else "flere_personer",
                 _(
                     "Vi kan ikke finde dig som deltager i Helhedsindsats. Kontakt din "
@@ -286,7 +287,7 @@ class MitIdBackend(_ClientBackend):
         try:
             return services.mitid_borger_log_ind(person=persons[0])
         except services.IkkeBorgerError as error:
-            raise Refused(
+            raise SignInRefusedError(
                 "ikke_borger",
                 _("Denne konto kan ikke bruges til familieportalen. Kontakt din kommune."),
                 person_id=persons[0].pk,

@@ -7,37 +7,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kerne', '0007_kontakt_notifikationer_fravaer'),
+        ("kerne", "0007_kontakt_notifikationer_fravaer"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='projekt',
-            name='kraev_totp',
-            field=models.BooleanField(default=True, help_text='Lokale konti med en rolle, der ser personoplysninger i projektet, skal angive en kode fra en godkendelses-app, når de logger ind.', verbose_name='kræv engangskode (TOTP) ved log ind'),
+            model_name="projekt",
+            name="kraev_totp",
+            field=models.BooleanField(
+                default=True,
+                help_text="Lokale konti med en rolle, der ser personoplysninger i projektet, skal angive en kode fra en godkendelses-app, når de logger ind.",
+                verbose_name="kræv engangskode (TOTP) ved log ind",
+            ),
         ),
         migrations.AlterField(
-            model_name='adgangslog',
-            name='handling',
-            field=models.CharField(choices=[('read', 'Læsning'), ('create', 'Oprettelse'), ('change', 'Ændring'), ('delete', 'Sletning'), ('export', 'Udtræk'), ('pdf', 'PDF'), ('cpr_reveal', 'Visning af CPR-nummer'), ('denied', 'Afvist adgang'), ('grants', 'Ændrede adgange'), ('sign_in_failed', 'Mislykket log ind'), ('locked_out', 'Konto spærret'), ('permission_change', 'Ændrede rettigheder')], max_length=20, verbose_name='handling'),
+            model_name="adgangslog",
+            name="handling",
+            field=models.CharField(
+                choices=[
+                    ("read", "Læsning"),
+                    ("create", "Oprettelse"),
+                    ("change", "Ændring"),
+                    ("delete", "Sletning"),
+                    ("export", "Udtræk"),
+                    ("pdf", "PDF"),
+                    ("cpr_reveal", "Visning af CPR-nummer"),
+                    ("denied", "Afvist adgang"),
+                    ("grants", "Ændrede adgange"),
+                    ("sign_in_failed", "Mislykket log ind"),
+                    ("locked_out", "Konto spærret"),
+                    ("permission_change", "Ændrede rettigheder"),
+                ],
+                max_length=20,
+                verbose_name="handling",
+            ),
         ),
         migrations.CreateModel(
-            name='OidcIdentitet',
+            name="OidcIdentitet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255, verbose_name='udsteder')),
-                ('subject', models.CharField(max_length=255, verbose_name='subjekt')),
-                ('oprettet', models.DateTimeField(auto_now_add=True, verbose_name='oprettet')),
-                ('sidst_brugt', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sidst brugt')),
-                ('bruger', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='oidc_identiteter', to=settings.AUTH_USER_MODEL, verbose_name='bruger')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=255, verbose_name="udsteder")),
+                ("subject", models.CharField(max_length=255, verbose_name="subjekt")),
+                ("oprettet", models.DateTimeField(auto_now_add=True, verbose_name="oprettet")),
+                (
+                    "sidst_brugt",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="sidst brugt"
+                    ),
+                ),
+                (
+                    "bruger",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="oidc_identiteter",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="bruger",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'OIDC-identitet',
-                'verbose_name_plural': 'OIDC-identiteter',
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='oidc_identitet_unik')],
+                "verbose_name": "OIDC-identitet",
+                "verbose_name_plural": "OIDC-identiteter",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "subject"), name="oidc_identitet_unik"
+                    )
+                ],
             },
         ),
     ]
