@@ -111,7 +111,8 @@ def test_staff_sign_in_maps_the_role_claim_to_project_roles(client, idp):
     ).exists()
     # The IdP's sign-in stands in for TOTP: the code step is only for local passwords.
     assert client.get(reverse("kerne:familie_liste")).status_code == 200
-    assert "POST /token" in idp.requests and "GET /userinfo" in idp.requests
+    assert "POST /token" in idp.requests
+    assert "GET /userinfo" in idp.requests
 
 
 def test_a_role_removed_at_the_idp_is_removed_here_at_the_next_sign_in(client, idp):

@@ -131,7 +131,8 @@ def test_first_sign_in_enrols_the_app_with_an_inline_svg_qr_code(client, koordin
     assert page.status_code == 200
     assert re.search(r'<div class="totp-qr" data-testid="totp-qr"><svg[^>]*>', html)
     # The CSP allows no inline style or script: the QR code must not need any.
-    assert "style=" not in html and "<script>" not in html
+    assert "style=" not in html
+    assert "<script>" not in html
     device = TOTPDevice.objects.get(user=koordinator)
     assert device.confirmed is False
     assert not _signed_in(client)
@@ -186,7 +187,7 @@ def test_accounts_seeing_no_personal_data_or_in_projects_without_totp_use_a_pass
 
 
 def test_a_superuser_always_needs_totp(client, django_user_model):
-    root = django_user_model.objects.create_superuser("root", password=TEST_PASSWORD)
+    django_user_model.objects.create_superuser("root", password=TEST_PASSWORD)
     response = client.post(reverse("login"), {"username": "root", "password": TEST_PASSWORD})
     assert response["Location"] == reverse("totp_opsaet")
     assert not _signed_in(client)
@@ -240,7 +241,7 @@ def test_an_account_without_an_app_is_told_to_enrol_on_the_web(koordinator):
     assert "Log ind på hjemmesiden først" in answer.json()["kode"][0]
 
 
-# --- Reset by the project leader -------------------------------------------------------------------
+# --- Reset by the project leader ----------------------------------------------------------------
 
 
 def test_the_project_leader_resets_an_app_and_the_user_enrols_again(client, koordinator):
