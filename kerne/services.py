@@ -6,7 +6,9 @@ the audit row and re-derives the grants a changed fact affects.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from kerne import adgang, audit, cpr
@@ -33,6 +36,8 @@ from kerne.models import (
     Forvaltning,
     Hjemmel,
     Kommune,
+    Medarbejder,
+    OidcIdentitet,
     Person,
     Projekt,
     Projektrolle,
@@ -103,8 +108,6 @@ def totp_nulstil(*, acting_user: Any, projekt: Projekt, bruger_id: int) -> Any:
     For a lost phone. Until then the account signs in with its password and a new app, so the
     project leader should have spoken to the person first (docs/operations.md).
     """
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
     bruger = _project_user(projekt, bruger_id)
     removed, _detail = TOTPDevice.objects.filter(user=bruger).delete()
@@ -162,10 +165,6 @@ def oidc_medarbejder_log_ind(
     """The staff user of an identity at the municipality's IdP, created at the first sign-in,
     with exactly the project roles the IdP gives now: a role the IdP no longer gives is removed
     (audited like any permission change), so the IdP is where roles are managed."""
-    import hashlib
-
-    from kerne.models import Medarbejder, OidcIdentitet
-
     identitet = (
         OidcIdentitet.objects.select_for_update()
         .select_related("bruger")
@@ -231,11 +230,9 @@ def oidc_medarbejder_log_ind(
 def mitid_borger_log_ind(*, person: Person) -> Any:
     """The family-portal user of the person MitID identified: created at the first sign-in,
     with the citizen role in the projects of the person's current families and nothing else."""
-    import secrets
-
-    from kerne.models import OidcIdentitet
-
-    person = Person.objects.select_for_update().select_related("bruger").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("bruger").get(pk=person.pk)
+    )
     bruger = person.bruger
     if bruger is None:
         bruger = User(
