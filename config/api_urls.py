@@ -14,6 +14,7 @@ router.register("consents", api.ConsentViewSet, basename="consent")
 
 urlpatterns = [
     path("auth/token/", api.TokenObtainView.as_view(), name="token"),
+    path("auth/tokens/<int:user_id>/", api.UserTokenRevokeView.as_view(), name="user-token-revoke"),
     *router.urls,
     # Each domain app owns its API routes in <app>/api_urls.py.
     path("", include("visitation.api_urls")),

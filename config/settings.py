@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kerne.apps.KerneAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "csp",
     "kerne",
@@ -76,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Only marks request.user.is_verified(); the second factor is demanded by the sign-in
+    # flow (kerne.auth_views) and the token endpoint, not by a check on every request.
+    "django_otp.middleware.OTPMiddleware",
     "kerne.middleware.SessionLifetimeMiddleware",
     "kerne.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,6 +156,59 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
     "AXES_IP_HEADERS", default=["REMOTE_ADDR"]
 )  # behind a proxy: ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
+
+# --- Second factor (TOTP) for local accounts -------------------------------------------------
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Helhedsindsats")
+# A sign-in waiting for its code is forgotten after this many seconds.
+TOTP_PENDING_SECONDS = env.int("TOTP_PENDING_SECONDS", default=300)
+
+# --- OpenID Connect: staff through the municipality's IdP, families through a MitID broker --
+# Each client is off until its *_ENABLED is true; the demo and the embedded default keep local
+# accounts only. docs/operations.md describes every variable.
+NSIS_LOA_CLAIM = "https://data.gov.dk/concept/core/nsis/loa"
+NSIS_LOA_BETYDELIG = [
+    "https://data.gov.dk/concept/core/nsis/loa/Substantial",
+    "https://data.gov.dk/concept/core/nsis/loa/High",
+]
+
+
+def _oidc_client(prefix: str, **defaults: object) -> dict:
+    """The settings of one OpenID Connect client, read from <prefix>_* variables."""
+    return {
+        "ENABLED": env.bool(f"{prefix}_ENABLED", default=False),
+        "OP_ISSUER": env.str(f"{prefix}_OP_ISSUER", default=""),
+        "OP_AUTHORIZATION_ENDPOINT": env.str(f"{prefix}_OP_AUTHORIZATION_ENDPOINT", default=""),
+        "OP_TOKEN_ENDPOINT": env.str(f"{prefix}_OP_TOKEN_ENDPOINT", default=""),
+        "OP_USER_ENDPOINT": env.str(f"{prefix}_OP_USER_ENDPOINT", default=""),
+        "OP_JWKS_ENDPOINT": env.str(f"{prefix}_OP_JWKS_ENDPOINT", default=""),
+        "RP_CLIENT_ID": env.str(f"{prefix}_RP_CLIENT_ID", default=""),
+        "RP_CLIENT_SECRET": env.str(f"{prefix}_RP_CLIENT_SECRET", default=""),
+        "RP_SIGN_ALGO": env.str(f"{prefix}_RP_SIGN_ALGO", default="RS256"),
+        "RP_SCOPES": env.str(f"{prefix}_RP_SCOPES", default=str(defaults["scopes"])),
+        "LOA_CLAIM": env.str(f"{prefix}_LOA_CLAIM", default=NSIS_LOA_CLAIM),
+        "LOA_ACCEPTED": env.list(f"{prefix}_LOA_ACCEPTED", default=NSIS_LOA_BETYDELIG),
+        "TIMEOUT": env.int(f"{prefix}_TIMEOUT_SECONDS", default=10),
+        **{key.upper(): value for key, value in defaults.items() if key != "scopes"},
+    }
+
+
+OIDC_STAFF = _oidc_client(
+    "OIDC",
+    scopes="openid profile email",
+    # Each value "<prefix>:<projektkode>:<rolle>" gives that role in that project.
+    role_claim=env.str("OIDC_ROLE_CLAIM", default="roles"),
+    role_prefix=env.str("OIDC_ROLE_PREFIX", default="helhed"),
+)
+OIDC_MITID = _oidc_client(
+    "MITID",
+    scopes="openid",
+    cpr_claim=env.str("MITID_CPR_CLAIM", default="dk.cpr"),
+)
+if OIDC_STAFF["ENABLED"]:
+    AUTHENTICATION_BACKENDS.append("kerne.oidc.StaffOidcBackend")
+if OIDC_MITID["ENABLED"]:
+    AUTHENTICATION_BACKENDS.append("kerne.oidc.MitIdBackend")
 
 # Idle timeout: the session's expiry, renewed at most once a minute while the user works
 # (kerne.middleware.SessionLifetimeMiddleware), not by a write on every request.

@@ -54,6 +54,24 @@ ROLE_PRIORITY = [
 ]
 
 
+# Roles whose holders see personal data: every staff role but the evaluator's, who sees only
+# pseudonymised exports. A local account holding one in a project with kraev_totp must give a
+# code from an authenticator app at sign-in.
+PERSONAL_DATA_ROLES = tuple(r for r in ROLE_PRIORITY if r not in (Rolle.EVALUATOR, Rolle.BORGER))
+
+
+def totp_required(user: AnyUser) -> bool:
+    """Must this local account give a TOTP code to sign in (and to obtain an API token)?
+
+    Always for a superuser: the break-glass account opens the admin, which demands it anyway.
+    """
+    if user.is_superuser:
+        return True
+    return Projektrolle.objects.filter(
+        bruger=user, rolle__in=PERSONAL_DATA_ROLES, projekt__kraev_totp=True
+    ).exists()
+
+
 def projects_for(user: AnyUser) -> list[Projekt]:
     """The projects in which the user holds any role; none for anonymous users."""
     if not user.is_authenticated:

@@ -30,6 +30,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from kerne import adgang, api_auth, audit, selectors, services
 from kerne.models import (
@@ -103,6 +104,17 @@ class TokenRequestSerializer(AuthTokenSerializer):
         write_only=True,
         max_length=4096,
     )
+    kode = serializers.RegexField(
+        r"^[0-9]{6}$",
+        required=False,
+        write_only=True,
+        max_length=6,
+        help_text=(
+            "The 6 digits from the authenticator app; required for an account that must use "
+            "TOTP (a role seeing personal data in a project requiring it)."
+        ),
+        error_messages={"invalid": gettext_lazy("Koden skal være 6 cifre.")},
+    )
 
 
 class TokenObtainView(ObtainAuthToken):
@@ -117,8 +129,9 @@ class TokenObtainView(ObtainAuthToken):
         tags=["auth"],
         summary="Obtain an API token",
         description=(
-            "Send `username` and `password`; use the token as `Authorization: Token …`. "
-            "Failed attempts count towards the same lockout as the sign-in page."
+            "Send `username` and `password` (and `kode`, the TOTP code, where the account "
+            "needs one); use the token as `Authorization: Token …`. Failed attempts, wrong "
+            "codes included, count towards the same lockout as the sign-in page."
         ),
         request=TokenRequestSerializer,
         responses={
@@ -132,21 +145,61 @@ class TokenObtainView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()
         if getattr(request, "axes_locked_out", False):
-            return Response(
-                {
-                    "detail": _(
-                        "Kontoen er spærret efter for mange forkerte forsøg på at logge ind. "
-                        "Kontakt din projektleder, som kan låse den op."
-                    )
-                },
-                status=settings.AXES_HTTP_RESPONSE_CODE,
-            )
+            return self._locked_out()
         if not valid:
             raise serializers.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
+        refused = self._second_factor_refused(request, user, serializer.validated_data)
+        if refused is not None:
+            return refused
         # A token is a sign-in: it resets the failure count as the sign-in page does.
         AxesProxyHandler.user_logged_in(sender=type(self), request=request, user=user)
         return Response({"token": services.api_token_udsted(acting_user=user).key})
+
+    def _second_factor_refused(self, request: Request, user: Any, data: dict) -> Response | None:
+        """The same second factor as the sign-in page; a wrong code counts towards lockout."""
+        from django.contrib.auth.signals import user_login_failed
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        if not adgang.totp_required(user):
+            return None
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            raise serializers.ValidationError(
+                {
+                    "kode": [
+                        _(
+                            "Kontoen kræver en kode fra en godkendelses-app. Log ind på "
+                            "hjemmesiden først for at opsætte appen."
+                        )
+                    ]
+                }
+            )
+        if not data.get("kode"):
+            raise serializers.ValidationError(
+                {"kode": [_("Kontoen kræver en kode: send feltet kode med de 6 cifre fra appen.")]}
+            )
+        if device.verify_token(data["kode"]):
+            return None
+        request.auth_step = "kode"
+        user_login_failed.send(
+            sender=type(self), credentials={"username": user.get_username()}, request=request
+        )
+        if getattr(request, "axes_locked_out", False):
+            return self._locked_out()
+        raise serializers.ValidationError({"kode": [_("Koden er forkert eller udløbet.")]})
+
+    @staticmethod
+    def _locked_out() -> Response:
+        return Response(
+            {
+                "detail": _(
+                    "Kontoen er spærret efter for mange forkerte forsøg på at logge ind. "
+                    "Kontakt din projektleder, som kan låse den op."
+                )
+            },
+            status=settings.AXES_HTTP_RESPONSE_CODE,
+        )
 
     # POST signs in with a password and needs no credentials; DELETE revokes the caller's own
     # token and needs that token.
@@ -168,6 +221,37 @@ class TokenObtainView(ObtainAuthToken):
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated
         services.api_token_tilbagekald(acting_user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserTokenRevokeView(APIView):
+    """A project leader revokes the API token of a user of a project they lead."""
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Revoke a project user's API token (project leader)",
+        description=(
+            "The user's token stops working at once. Only for a user holding a role in a "
+            "project the caller leads; anyone else answers 404."
+        ),
+        request=None,
+        parameters=[OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={204: None, 401: DETAIL, 404: DETAIL},
+    )
+    def delete(self, request: Request, user_id: int) -> Response:
+        from django.contrib.auth import get_user_model
+
+        from kerne.models import Projekt
+
+        if user_id > MAX_ID:
+            raise exceptions.NotFound
+        try:
+            projekt = selectors.led_project_with_user(request.user, user_id)
+            services.api_token_tilbagekald_for(
+                acting_user=request.user, projekt=projekt, bruger_id=user_id
+            )
+        except (Projekt.DoesNotExist, get_user_model().DoesNotExist) as missing:
+            raise exceptions.NotFound from missing
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

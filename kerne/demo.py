@@ -134,9 +134,17 @@ def seed_kernel(*, families: int, months: int, seed: int, with_users: bool) -> l
             )
             forvaltninger[(navn, afdeling)] = forvaltning
         projekt_kode, projekt_navn, maal = PROJECTS[navn]
-        projekt, _ = Projekt.objects.get_or_create(
+        # The demo users sign in with the password "demo" alone: the demo projects do not
+        # require TOTP (a real project does by default; README and docs/operations.md say so).
+        projekt, _ = Projekt.objects.update_or_create(
             kode=projekt_kode,
-            defaults={"kommune": kommune, "navn": projekt_navn, "maal_antal_familier": maal},
+            defaults={"kraev_totp": False},
+            create_defaults={
+                "kommune": kommune,
+                "navn": projekt_navn,
+                "maal_antal_familier": maal,
+                "kraev_totp": False,
+            },
         )
         projekter[navn] = projekt
 

@@ -77,6 +77,36 @@ class DkfdsPasswordChangeForm(DkfdsFormMixin, PasswordChangeForm):
     pass
 
 
+class TotpKodeForm(DkfdsFormMixin, forms.Form):
+    """The second sign-in step: six digits from the user's authenticator app."""
+
+    kode = forms.CharField(
+        label=_("Kode fra godkendelses-app"),
+        help_text=_("De 6 cifre, som appen viser lige nu."),
+        max_length=6,
+        min_length=6,
+        error_messages={
+            "required": _("Skriv koden fra din godkendelses-app."),
+            "min_length": _("Koden skal være 6 cifre."),
+            "max_length": _("Koden skal være 6 cifre."),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "input-width-xs",
+            }
+        ),
+    )
+
+    def clean_kode(self) -> str:
+        kode = self.cleaned_data["kode"].strip()
+        if not kode.isdigit():
+            raise ValidationError(_("Koden skal være 6 cifre."), code="digits")
+        return kode
+
+
 _DIGIT = re.compile(r"[0-9]")
 
 

@@ -84,6 +84,16 @@ class Projekt(models.Model):
             "Så mange måneder efter udslusningen anonymiseres familiens personoplysninger (12–60)."
         ),
     )
+    # On by default: a new project protects its personal data with a second factor for local
+    # accounts unless someone decides otherwise (the demo seeder turns it off for the demo).
+    kraev_totp = models.BooleanField(
+        _("kræv engangskode (TOTP) ved log ind"),
+        default=True,
+        help_text=_(
+            "Lokale konti med en rolle, der ser personoplysninger i projektet, skal angive en "
+            "kode fra en godkendelses-app, når de logger ind."
+        ),
+    )
 
     class Meta:
         verbose_name = _("projekt")
@@ -196,6 +206,35 @@ class Projektrolle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bruger} – {self.get_rolle_display()} – {self.projekt}"
+
+
+class OidcIdentitet(models.Model):
+    """A staff user's identity at an OpenID Connect provider: issuer and subject, never e-mail.
+
+    E-mail addresses are reassigned and differ between providers; (issuer, subject) is the
+    one identifier a provider promises never to give to someone else.
+    """
+
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="oidc_identiteter",
+        verbose_name=_("bruger"),
+    )
+    issuer = models.CharField(_("udsteder"), max_length=255)
+    subject = models.CharField(_("subjekt"), max_length=255)
+    oprettet = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    sidst_brugt = models.DateTimeField(_("sidst brugt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("OIDC-identitet")
+        verbose_name_plural = _("OIDC-identiteter")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identitet_unik"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
 
 
 class Delingsregel(models.Model):
@@ -591,6 +630,9 @@ class Adgangslog(models.Model):
         CPR_REVEAL = "cpr_reveal", _("Visning af CPR-nummer")
         DENIED = "denied", _("Afvist adgang")
         GRANTS = "grants", _("Ændrede adgange")
+        SIGN_IN_FAILED = "sign_in_failed", _("Mislykket log ind")
+        LOCKED_OUT = "locked_out", _("Konto spærret")
+        PERMISSION_CHANGE = "permission_change", _("Ændrede rettigheder")
 
     class Formaal(models.TextChoices):
         SAGSBEHANDLING = "sagsbehandling", _("Sagsbehandling")

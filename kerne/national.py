@@ -383,6 +383,7 @@ def seed_kernel(ctx: Context, *, projects: int, families: int) -> list[str]:
             "kapacitet_pr_koordinator",
             "registreringsfrist_dag",
             "udredningsfrist_maaneder",
+            "kraev_totp",
         ],
         (
             (
@@ -394,6 +395,8 @@ def seed_kernel(ctx: Context, *, projects: int, families: int) -> list[str]:
                 8,
                 10,
                 3,
+                # Benchmark accounts sign in with a password alone, like the demo's.
+                False,
             )
             for p in range(projects)
         ),

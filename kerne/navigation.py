@@ -35,6 +35,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         FAMILIER,
         ADGANGSLOG,
         NavItem(_("Låste konti"), "kerne:laaste_konti"),
+        NavItem(_("Konti"), "kerne:konti"),
         NavItem(_("Dubletter"), "kerne:person_dubletter"),
     ],
     Rolle.KOORDINATOR: [NavItem(_("Mine familier"), "rapporter:start_koordinator"), FAMILIER],

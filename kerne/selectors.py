@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from kerne import adgang, audit, cpr
@@ -367,3 +367,38 @@ def person_for_merge(user: Any, pk: int) -> Person:
         antal_samtykker=Count("samtykker", distinct=True),
     ).prefetch_related(_visible_memberships(user))
     return adgang.get_visible_or_404(user, queryset, formaal=audit.Formaal.SUPPORT, pk=pk)
+
+
+# --- Accounts (the project leader's page) -----------------------------------------------------
+
+
+def project_accounts(projekt: Projekt) -> QuerySet:
+    """The project's users with what a project leader manages about their sign-in: whether
+    they have an authenticator app and when their API token was issued (None if none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from rest_framework.authtoken.models import Token
+
+    return (
+        get_user_model()
+        .objects.filter(pk__in=Projektrolle.objects.filter(projekt=projekt).values("bruger_id"))
+        .annotate(
+            har_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            api_noegle_udstedt=Subquery(
+                Token.objects.filter(user=OuterRef("pk")).values("created")[:1]
+            ),
+        )
+        .order_by("username")
+    )
+
+
+def led_project_with_user(user: Any, bruger_id: int) -> Projekt:
+    """A project the user leads and the other user holds a role in; DoesNotExist otherwise."""
+    projekt = (
+        Projekt.objects.filter(roller__bruger=user, roller__rolle=Rolle.PROJEKTLEDER)
+        .filter(roller__bruger_id=bruger_id)
+        .order_by("pk")
+        .first()
+    )
+    if projekt is None:
+        raise Projekt.DoesNotExist
+    return projekt

@@ -6,7 +6,9 @@ the audit row and re-derives the grants a changed fact affects.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from kerne import adgang, audit, cpr
@@ -33,6 +36,8 @@ from kerne.models import (
     Forvaltning,
     Hjemmel,
     Kommune,
+    Medarbejder,
+    OidcIdentitet,
     Person,
     Projekt,
     Projektrolle,
@@ -87,6 +92,200 @@ def account_unlock(*, acting_user: Any, projekt: Projekt, attempt_id: int) -> st
         detaljer={"unlocked_username": username},
     )
     return username
+
+
+def _project_user(projekt: Projekt, bruger_id: int) -> Any:
+    """A user holding a role in the project; User.DoesNotExist (a 404) for anyone else."""
+    return User.objects.filter(
+        pk=bruger_id, pk__in=Projektrolle.objects.filter(projekt=projekt).values("bruger_id")
+    ).get()
+
+
+@transaction.atomic
+def totp_nulstil(*, acting_user: Any, projekt: Projekt, bruger_id: int) -> Any:
+    """Remove a project user's authenticator app: they enrol a new one at their next sign-in.
+
+    For a lost phone. Until then the account signs in with its password and a new app, so the
+    project leader should have spoken to the person first (docs/operations.md).
+    """
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
+    bruger = _project_user(projekt, bruger_id)
+    removed, _detail = TOTPDevice.objects.filter(user=bruger).delete()
+    audit.log(
+        user=acting_user,
+        handling=Handling.PERMISSION_CHANGE,
+        formaal=Formaal.SUPPORT,
+        projekt_id=projekt.pk,
+        detaljer={"bruger_id": bruger.pk, "totp": "nulstillet", "enheder": removed},
+    )
+    return bruger
+
+
+@transaction.atomic
+def totp_tilmeldt(*, bruger: Any, device: Any) -> None:
+    """A user confirmed their first authenticator app with a right code at sign-in."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.log(
+        user=bruger,
+        handling=Handling.PERMISSION_CHANGE,
+        formaal=Formaal.SUPPORT,
+        detaljer={"bruger_id": bruger.pk, "totp": "tilmeldt"},
+    )
+
+
+@transaction.atomic
+def bruger_rettigheder_aendret(*, acting_user: Any, bruger: Any, foer: dict[str, bool]) -> None:
+    """Audit a change of an account's standing made in the admin (deactivated, superuser...)."""
+    for felt, gammel in foer.items():
+        ny = getattr(bruger, felt)
+        if ny != gammel:
+            audit.log(
+                user=acting_user,
+                handling=Handling.PERMISSION_CHANGE,
+                formaal=Formaal.SUPPORT,
+                detaljer={"bruger_id": bruger.pk, felt: ny},
+            )
+
+
+class IkkeBorgerError(Exception):
+    """The person's portal user is also a staff account: MitID never signs that one in."""
+
+
+@transaction.atomic
+def oidc_medarbejder_log_ind(
+    *,
+    issuer: str,
+    subject: str,
+    fornavn: str,
+    efternavn: str,
+    email: str,
+    roller: set[tuple[str, str]],
+) -> Any:
+    """The staff user of an identity at the municipality's IdP, created at the first sign-in,
+    with exactly the project roles the IdP gives now: a role the IdP no longer gives is removed
+    (audited like any permission change), so the IdP is where roles are managed."""
+    identitet = (
+        OidcIdentitet.objects.select_for_update()
+        .select_related("bruger")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identitet is None:
+        digest = hashlib.sha256(f"{issuer}|{subject}".encode()).hexdigest()[:24]
+        bruger = User(username=f"oidc-{digest}")
+        bruger.set_unusable_password()
+        bruger.save()
+        identitet = OidcIdentitet.objects.create(bruger=bruger, issuer=issuer, subject=subject)
+        audit.log(
+            user=bruger,
+            handling=Handling.CREATE,
+            formaal=Formaal.SUPPORT,
+            objekt=bruger,
+            detaljer={"bruger_id": bruger.pk, "kilde": "oidc"},
+        )
+    else:
+        bruger = identitet.bruger
+        identitet.sidst_brugt = timezone.now()
+        identitet.save(update_fields=["sidst_brugt"])
+    profile = {"first_name": fornavn, "last_name": efternavn, "email": email}
+    if any(getattr(bruger, field) != value for field, value in profile.items()):
+        for field, value in profile.items():
+            setattr(bruger, field, value)
+        bruger.save(update_fields=list(profile))
+
+    projekter = {p.kode: p for p in Projekt.objects.filter(kode__in={kode for kode, _r in roller})}
+    wanted = {(projekter[kode].pk, rolle) for kode, rolle in roller if kode in projekter}
+    held = {
+        (r.projekt_id, r.rolle): r for r in Projektrolle.objects.filter(bruger=bruger).order_by()
+    }
+    added, removed = wanted - held.keys(), held.keys() - wanted
+    for projekt_id, rolle in added:
+        Projektrolle.objects.create(bruger=bruger, projekt_id=projekt_id, rolle=rolle)
+    for key in removed:
+        held[key].delete()
+    for projekt_id, rolle in sorted(added | removed):
+        audit.log(
+            user=bruger,
+            handling=Handling.PERMISSION_CHANGE,
+            formaal=Formaal.SUPPORT,
+            projekt_id=projekt_id,
+            detaljer={
+                "bruger_id": bruger.pk,
+                "rolle": rolle,
+                "tildelt": (projekt_id, rolle) in added,
+                "kilde": "identitetsudbyder",
+            },
+        )
+    if wanted and not Medarbejder.objects.filter(bruger=bruger).exists():
+        first = min(wanted)[0]
+        kommune_id = next(p.kommune_id for p in projekter.values() if p.pk == first)
+        Medarbejder.objects.create(bruger=bruger, kommune_id=kommune_id)
+    for projekt in Projekt.objects.filter(pk__in={pk for pk, _r in added | removed}):
+        adgang.sync_project_grants(projekt, reason="oidc_roller", acting_user=bruger)
+    return bruger
+
+
+@transaction.atomic
+def mitid_borger_log_ind(*, person: Person) -> Any:
+    """The family-portal user of the person MitID identified: created at the first sign-in,
+    with the citizen role in the projects of the person's current families and nothing else."""
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("bruger").get(pk=person.pk)
+    )
+    bruger = person.bruger
+    if bruger is None:
+        bruger = User(
+            username=f"borger-{secrets.token_hex(8)}",
+            first_name=person.fornavn[:150],
+            last_name=person.efternavn[:150],
+        )
+        bruger.set_unusable_password()
+        bruger.save()
+        person.bruger = bruger
+        person.save(update_fields=["bruger"])
+        audit.log(
+            user=bruger,
+            handling=Handling.CREATE,
+            formaal=Formaal.SUPPORT,
+            person=person,
+            objekt=bruger,
+            detaljer={"bruger_id": bruger.pk, "kilde": "mitid"},
+        )
+    elif (
+        bruger.is_staff
+        or bruger.is_superuser
+        or bruger.projektroller.exclude(rolle=Rolle.BORGER).exists()
+        or OidcIdentitet.objects.filter(bruger=bruger).exists()
+    ):
+        raise IkkeBorgerError
+    today = timezone.localdate()
+    projekt_ids = set(
+        Familiemedlemskab.objects.filter(person=person, fra__lte=today)
+        .exclude(til__lt=today)
+        .values_list("familie__projekt_id", flat=True)
+    )
+    held = set(
+        Projektrolle.objects.filter(bruger=bruger, rolle=Rolle.BORGER).values_list(
+            "projekt_id", flat=True
+        )
+    )
+    for projekt_id in sorted(projekt_ids - held):
+        Projektrolle.objects.create(bruger=bruger, projekt_id=projekt_id, rolle=Rolle.BORGER)
+        audit.log(
+            user=bruger,
+            handling=Handling.PERMISSION_CHANGE,
+            formaal=Formaal.SUPPORT,
+            projekt_id=projekt_id,
+            person=person,
+            detaljer={
+                "bruger_id": bruger.pk,
+                "rolle": Rolle.BORGER,
+                "tildelt": True,
+                "kilde": "mitid",
+            },
+        )
+    return bruger
 
 
 # --- Families and persons ---------------------------------------------------------------------
@@ -482,7 +681,7 @@ def projektrolle_tildel(*, acting_user: Any, projekt: Projekt, bruger: Any, roll
     Projektrolle.objects.get_or_create(bruger=bruger, projekt=projekt, rolle=rolle)
     audit.log(
         user=acting_user,
-        handling=Handling.CHANGE,
+        handling=Handling.PERMISSION_CHANGE,
         formaal=Formaal.SUPPORT,
         projekt_id=projekt.pk,
         detaljer={"bruger_id": bruger.pk, "rolle": rolle, "tildelt": True},
@@ -496,7 +695,7 @@ def projektrolle_fjern(*, acting_user: Any, projekt: Projekt, bruger: Any, rolle
     Projektrolle.objects.filter(bruger=bruger, projekt=projekt, rolle=rolle).delete()
     audit.log(
         user=acting_user,
-        handling=Handling.CHANGE,
+        handling=Handling.PERMISSION_CHANGE,
         formaal=Formaal.SUPPORT,
         projekt_id=projekt.pk,
         detaljer={"bruger_id": bruger.pk, "rolle": rolle, "tildelt": False},
@@ -675,6 +874,25 @@ def api_token_tilbagekald(*, acting_user: Any) -> int:
         handling=Handling.DELETE,
         formaal=Formaal.SUPPORT,
         detaljer={"api_token": "tilbagekaldt"},
+    )
+    return revoked
+
+
+@transaction.atomic
+def api_token_tilbagekald_for(*, acting_user: Any, projekt: Projekt, bruger_id: int) -> int:
+    """A project leader revokes the API token of a user of their project (it stops working at
+    once); audited as a permission change. A user outside the project: User.DoesNotExist."""
+    from rest_framework.authtoken.models import Token
+
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
+    bruger = _project_user(projekt, bruger_id)
+    revoked, _detail = Token.objects.filter(user=bruger).delete()
+    audit.log(
+        user=acting_user,
+        handling=Handling.PERMISSION_CHANGE,
+        formaal=Formaal.SUPPORT,
+        projekt_id=projekt.pk,
+        detaljer={"bruger_id": bruger.pk, "api_token": "tilbagekaldt", "antal": revoked},
     )
     return revoked
 

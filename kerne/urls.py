@@ -11,6 +11,13 @@ urlpatterns = [
     path("projekt/vaelg/", views.project_switch, name="projekt_vaelg"),
     path("konti/laaste/", views.locked_accounts, name="laaste_konti"),
     path("konti/laaste/laas-op/", views.unlock_account, name="laas_op"),
+    path("konti/", views.konti, name="konti"),
+    path("konti/<int:bruger_id>/totp/nulstil/", views.totp_nulstil, name="totp_nulstil"),
+    path(
+        "konti/<int:bruger_id>/api-noegle/tilbagekald/",
+        views.api_noegle_tilbagekald,
+        name="api_noegle_tilbagekald",
+    ),
     path("familier/", views.familie_liste, name="familie_liste"),
     path("familier/<int:pk>/", views.familie_detalje, name="familie_detalje"),
     path("familier/<int:pk>/samtykke/ny/", views.samtykke_ny, name="samtykke_ny"),

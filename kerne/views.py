@@ -5,6 +5,7 @@ import secrets
 
 from axes.models import AccessAttempt
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -93,6 +94,52 @@ def unlock_account(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Kontoen %(username)s er låst op.") % {"username": username})
     return redirect("kerne:laaste_konti")
+
+
+@login_required
+@adgang.require_role(Rolle.PROJEKTLEDER)
+def konti(request: HttpRequest) -> HttpResponse:
+    """The project's users: reset an authenticator app, revoke an API token."""
+    konti = selectors.project_accounts(adgang.active_project(request))
+    return render(request, "kerne/konti.html", {"konti": konti})
+
+
+def _account_action(request: HttpRequest, bruger_id: int, action, done: str) -> HttpResponse:
+    try:
+        bruger = action(
+            acting_user=request.user, projekt=adgang.active_project(request), bruger_id=bruger_id
+        )
+    except get_user_model().DoesNotExist as missing:
+        raise Http404 from missing
+    messages.success(request, done % {"username": getattr(bruger, "username", "")})
+    return redirect("kerne:konti")
+
+
+@login_required
+@adgang.require_role(Rolle.PROJEKTLEDER)
+@require_POST
+def totp_nulstil(request: HttpRequest, bruger_id: int) -> HttpResponse:
+    return _account_action(
+        request,
+        bruger_id,
+        services.totp_nulstil,
+        _("Godkendelses-appen for %(username)s er nulstillet. Ved næste log ind opsættes en ny."),
+    )
+
+
+@login_required
+@adgang.require_role(Rolle.PROJEKTLEDER)
+@require_POST
+def api_noegle_tilbagekald(request: HttpRequest, bruger_id: int) -> HttpResponse:
+    def revoke(*, acting_user, projekt, bruger_id):
+        services.api_token_tilbagekald_for(
+            acting_user=acting_user, projekt=projekt, bruger_id=bruger_id
+        )
+        return get_user_model().objects.get(pk=bruger_id)
+
+    return _account_action(
+        request, bruger_id, revoke, _("API-nøglen for %(username)s er tilbagekaldt.")
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

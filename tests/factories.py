@@ -39,6 +39,9 @@ class ProjektFactory(factory.django.DjangoModelFactory):
     kommune = factory.SubFactory(KommuneFactory)
     navn = factory.Sequence(lambda n: f"Testprojekt {n}")
     kode = factory.Sequence(lambda n: f"test-{n}")
+    # Off, like the demo projects: most tests sign in with a password to test something else.
+    # The model's default (on) and the code step are tested in tests/kerne/test_totp.py.
+    kraev_totp = False
 
 
 class ForvaltningFactory(factory.django.DjangoModelFactory):

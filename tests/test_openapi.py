@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 API_PATHS = {
     "/api/v1/auth/token/",
+    "/api/v1/auth/tokens/{user_id}/",
     "/api/v1/families/",
     "/api/v1/families/{id}/",
     "/api/v1/persons/",

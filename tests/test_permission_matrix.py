@@ -130,6 +130,33 @@ MATRIX: list[Row] = [
         method="post",
         data=lambda w, t: {"projekt": "0"},
     ),
+    # --- Sign-in steps and accounts ---
+    # The code step and enrolment answer only a pending password sign-in; nobody here has one.
+    Row("login_kode", everyone(302)),
+    Row("totp_opsaet", everyone(302)),
+    # OpenID Connect is off unless configured (tests/kerne/test_oidc.py turns it on).
+    *(
+        Row(name, everyone(404))
+        for name in ("oidc_login", "oidc_callback", "mitid_login", "mitid_callback")
+    ),
+    Row("kerne:konti", only("projektleder", "projektleder_fremmed")),
+    *(
+        Row(
+            name,
+            {**only("projektleder", ok=302), "projektleder_fremmed": 404},
+            kwargs=lambda w, t: {"bruger_id": w.users["koordinator"].pk},
+            method="post",
+            note="a user outside the leader's project is not found",
+        )
+        for name in ("kerne:totp_nulstil", "kerne:api_noegle_tilbagekald")
+    ),
+    Row(
+        "api:user-token-revoke",
+        {**everyone(404, anonym=401), "projektleder": 204},
+        kwargs=lambda w, t: {"user_id": w.users["koordinator"].pk},
+        method="delete",
+        api=True,
+    ),
     Row("kerne:familie_liste", signed_in(200, **STAFF_PAGE_REFUSED)),
     Row("kerne:adgangslog", only("projektleder", "projektleder_fremmed", "databeskyttelse")),
     Row("kerne:adgangslog_csv", only("projektleder", "projektleder_fremmed", "databeskyttelse")),

@@ -51,7 +51,7 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kerne", "0007_kontakt_notifikationer_fravaer")]
+    dependencies = [("kerne", "0008_auth")]
 
     operations = [
         migrations.AddField(

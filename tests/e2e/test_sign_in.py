@@ -60,3 +60,31 @@ def test_three_failed_sign_ins_lock_the_account_even_with_the_right_password(pag
     assert_accessible(page)
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log ind")
+
+
+def test_totp_is_set_up_at_the_first_sign_in_and_asked_for_at_the_next(page, make_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import ProjektFactory
+    from tests.kerne.totp_helpers import code
+
+    make_user(Rolle.KOORDINATOR, ProjektFactory(kraev_totp=True), username="dorte")
+
+    sign_in(page, "dorte", TEST_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opsæt godkendelses-app")
+    expect(page.get_by_test_id("totp-qr").locator("svg")).to_be_visible()
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user__username="dorte")
+    page.get_by_label("Kode fra godkendelses-app").fill(code(device))
+    page.get_by_role("button", name="Bekræft og log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine familier")
+
+    page.get_by_role("button", name="Log af").click()
+    sign_in(page, "dorte", TEST_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indtast kode")
+    assert_accessible(page)
+    page.get_by_label("Kode fra godkendelses-app").fill(code(device, seconds_ahead=30))
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine familier")
+    # The strict CSP reports any inline style or script as a console error.
+    assert page.console_errors == []
