@@ -11,7 +11,8 @@ class KerneConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from kerne import adgang, kontaktperson, middleware
+        from kerne import adgang, checks, kontaktperson, middleware
 
+        checks.register()
         adgang.register_grant_source(kontaktperson.substitute_grants)
         user_logged_in.connect(middleware.stamp_sign_in, dispatch_uid="kerne-stamp-sign-in")
