@@ -110,7 +110,7 @@ def decrypt(token: str) -> str:
 
 def digest(digits: str, *, key: bytes | None = None) -> str:
     """The keyed hash stored beside the token (hex), under the current hash key by default."""
-    return hmac.new(key or keyring().hash_key, digits.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key or keyring().hash_key, digits.encode(), hashlib.sha256).hex()
 
 
 def lookup_digests(digits: str) -> list[str]:
