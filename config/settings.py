@@ -402,6 +402,17 @@ PDF_MAX_HTML_BYTES = env.int("PDF_MAX_HTML_BYTES", default=5 * 1024 * 1024)
 # Largest attachment to a message, in megabytes (kontakt).
 KONTAKT_VEDHAEFTNING_MAX_MB = env.int("KONTAKT_VEDHAEFTNING_MAX_MB", default=10)
 
+# --- CPR numbers at rest -------------------------------------------------------------------
+# Fernet keys, comma-separated, newest first: the first encrypts, every one decrypts (so a new
+# key goes in front, `rotate_cpr_keys` re-encrypts, then the old one is removed). The hash key
+# finds numbers and keeps them unique; CPR_HASH_KEY_PREVIOUS is set only while
+# `rotate_cpr_keys` moves the hashes to a new CPR_HASH_KEY. Without DEBUG a missing key stops
+# the first use of a CPR number (ImproperlyConfigured) and `check --deploy` reports kerne.E010;
+# with DEBUG an unset key derives from SECRET_KEY. Step by step: docs/operations.md.
+CPR_KEYS = env.list("CPR_KEYS", default=[])
+CPR_HASH_KEY = env.str("CPR_HASH_KEY", default="")
+CPR_HASH_KEY_PREVIOUS = env.str("CPR_HASH_KEY_PREVIOUS", default="")
+
 # --- Domain settings ------------------------------------------------------------------------
 # Danish practice: the log of uses of personal data is kept at least 6 months.
 AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=6)

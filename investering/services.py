@@ -508,7 +508,7 @@ def _resolve(acting_user: Any, projekt: Projekt, rows: list) -> None:
     memberships = (
         Familiemedlemskab.objects.filter(
             Q(til__isnull=True) | Q(til__gte=timezone.localdate()),
-            person__cpr__in=cprs,
+            person__in=Person.objects.with_cpr(*cprs).values("pk"),
             person__kommune=projekt.kommune,
             familie__in=familier.values("pk"),
         )

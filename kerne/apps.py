@@ -13,8 +13,9 @@ class KerneConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from kerne import adgang, auth_events, kontaktperson, middleware, opbevaring
+        from kerne import adgang, auth_events, checks, kontaktperson, middleware, opbevaring
 
+        checks.register()
         adgang.register_grant_source(kontaktperson.substitute_grants)
         opbevaring.register(opbevaring.kernel_part())
         user_logged_in.connect(middleware.stamp_sign_in, dispatch_uid="kerne-stamp-sign-in")

@@ -257,21 +257,22 @@ def _person(rng, kommune, *, birth, fornavn, efternavn, adresse) -> Person:
     }
     while True:
         number = _fictitious_cpr(rng, birth, female)
-        if not Person.objects.filter(kommune=kommune, cpr=number).exclude(fornavn=fornavn).exists():
+        # A number already taken by this same person (a second run) is found and kept.
+        person = Person.objects.with_cpr(number).filter(kommune=kommune).first()
+        if person is None or person.fornavn == fornavn:
             break
-    person, _created = Person.objects.get_or_create(
-        kommune=kommune,
-        cpr=number,
-        defaults={
-            "fornavn": fornavn,
-            "efternavn": efternavn,
-            "foedselsdato": cpr.birth_date(number),
-            "koen": cpr.sex(number),
-            "adresse": adresse,
-            "postnummer": "9999",
-            "by": "Demoby",
-        },
-    )
+    if person is None:
+        person = Person.objects.create(
+            kommune=kommune,
+            cpr=number,
+            fornavn=fornavn,
+            efternavn=efternavn,
+            foedselsdato=cpr.birth_date(number),
+            koen=cpr.sex(number),
+            adresse=adresse,
+            postnummer="9999",
+            by="Demoby",
+        )
     return person
 
 

@@ -1,13 +1,15 @@
 """Tables of the shared kernel: organisation, roles, families, persons, consent, grants, audit."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from kerne.cpr import validate_cpr
+from kerne import cpr_crypto
+from kerne.cpr import normalise
 
 
 class Sektor(models.TextChoices):
@@ -265,8 +267,28 @@ class Delingsregel(models.Model):
         return f"{self.projekt}: {self.get_rolle_display()} / {self.get_sektor_display()}"
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_cpr(self, *numbers: str) -> "PersonQuerySet":
+        """Persons holding any of these CPR numbers (with or without the hyphen).
+
+        The one way to find a person by CPR number: it matches the keyed hash, since the
+        stored token differs on every write. A malformed number matches nobody.
+        """
+        digests = [
+            found
+            for digits in {cpr_crypto.canonical(number) for number in numbers} - {None}
+            for found in cpr_crypto.lookup_digests(digits)
+        ]
+        return self.filter(cpr_hash__in=digests)
+
+
 class Person(models.Model):
-    """A citizen, once per municipality; the same person may belong to two families."""
+    """A citizen, once per municipality; the same person may belong to two families.
+
+    `cpr` reads as the ten digits (or None) and is set the same way; the database holds only
+    the encrypted token and the keyed hash (kerne/cpr_crypto.py). Find by number with
+    `Person.objects.with_cpr(...)`.
+    """
 
     class Koen(models.TextChoices):
         KVINDE = "K", _("Kvinde")
@@ -275,10 +297,14 @@ class Person(models.Model):
     kommune = models.ForeignKey(
         Kommune, on_delete=models.PROTECT, related_name="personer", verbose_name=_("kommune")
     )
-    # Ten digits without hyphen; never shown unmasked without a logged reveal. NULL, not "",
-    # for a person without a known number, so the uniqueness constraint skips them.
-    cpr = models.CharField(  # noqa: DJ001
-        _("CPR-nummer"), max_length=10, null=True, blank=True, validators=[validate_cpr]
+    # The CPR number, never shown unmasked without a logged reveal: a Fernet token and the
+    # keyed hash, both set through the `cpr` property. NULL, not "", for a person without a
+    # known number, so the uniqueness constraint skips them.
+    cpr_cipher = models.TextField(  # noqa: DJ001
+        _("CPR-nummer, krypteret"), null=True, blank=True, editable=False
+    )
+    cpr_hash = models.CharField(  # noqa: DJ001
+        _("CPR-nummer, nøglet hash"), max_length=64, null=True, blank=True, editable=False
     )
     fornavn = models.CharField(_("fornavn"), max_length=100)
     efternavn = models.CharField(_("efternavn"), max_length=100)
@@ -298,14 +324,17 @@ class Person(models.Model):
     )
     oprettet = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         ordering = ["efternavn", "fornavn"]
         constraints = [
+            # The hash first: its index also serves lookups by number across municipalities.
             models.UniqueConstraint(
-                fields=["kommune", "cpr"],
-                condition=models.Q(cpr__isnull=False),
+                fields=["cpr_hash", "kommune"],
+                condition=models.Q(cpr_hash__isnull=False),
                 name="person_cpr_unik_pr_kommune",
             ),
         ]
@@ -313,6 +342,48 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.fulde_navn
+
+    def __getstate__(self) -> dict:
+        # A pickled person (cache, session) carries the token, never the opened digits.
+        state = super().__getstate__()
+        state.pop("_cpr_opened", None)
+        return state
+
+    def save(self, **kwargs) -> None:
+        # `cpr` is not a column: update_fields=["cpr"] means both columns behind it, so that
+        # clearing a number (`person.cpr = None`) can never leave its hash behind.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "cpr" in update_fields:
+            kwargs["update_fields"] = [f for f in update_fields if f != "cpr"] + [
+                "cpr_cipher",
+                "cpr_hash",
+            ]
+        super().save(**kwargs)
+
+    @property
+    def cpr(self) -> str | None:
+        token = self.cpr_cipher
+        if token is None:
+            return None
+        # Decrypted once per token: a page reads the number for its mask more than once.
+        opened = self.__dict__.get("_cpr_opened")
+        if opened is None or opened[0] != token:
+            opened = (token, cpr_crypto.decrypt(token))
+            self.__dict__["_cpr_opened"] = opened
+        return opened[1]
+
+    @cpr.setter
+    def cpr(self, value: str | None) -> None:
+        if not value:
+            self.cpr_cipher = self.cpr_hash = None
+            return
+        try:
+            digits = normalise(value)
+        except ValidationError as error:
+            raise ValidationError({"cpr": error.messages}) from None
+        self.cpr_cipher = cpr_crypto.encrypt(digits)
+        self.cpr_hash = cpr_crypto.digest(digits)
+        self.__dict__["_cpr_opened"] = (self.cpr_cipher, digits)
 
     @property
     def fulde_navn(self) -> str:

@@ -27,7 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from kerne import adgang, cpr
+from kerne import adgang, cpr, cpr_crypto
 from kerne.demo import (
     DEMO_PASSWORD,
     FIRST_NAMES_ADULT,
@@ -621,7 +621,8 @@ def _families(ctx: Context, projekt: Project, count: int) -> None:
                     (
                         pid,
                         projekt.kommune_id,
-                        number,
+                        cpr_crypto.encrypt(number),
+                        cpr_crypto.digest(number),
                         fornavn,
                         surname,
                         cpr.birth_date(number),
@@ -646,7 +647,7 @@ def _families(ctx: Context, projekt: Project, count: int) -> None:
         first_active = projekt.families[active[0]]
         borger_person = first_active.adults[0].person_id
         person_rows = [
-            (*r[:10], projekt.users["borger"], r[11]) if r[0] == borger_person else r
+            (*r[:11], projekt.users["borger"], r[12]) if r[0] == borger_person else r
             for r in person_rows
         ]
     columns = ["id", "projekt_id", "betegnelse", "status", "koordinator_id", "oprettet"]
@@ -659,7 +660,8 @@ def _families(ctx: Context, projekt: Project, count: int) -> None:
         [
             "id",
             "kommune_id",
-            "cpr",
+            "cpr_cipher",
+            "cpr_hash",
             "fornavn",
             "efternavn",
             "foedselsdato",

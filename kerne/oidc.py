@@ -154,9 +154,8 @@ def parse_roles(values: Any, prefix: str) -> set[tuple[str, str]]:
 
 
 def persons_with_cpr(cpr: str) -> QuerySet[Person]:
-    """THE lookup of a person by CPR number for sign-in (a plain match until CPR is stored
-    encrypted; then a keyed-hash lookup replaces this one line)."""
-    return Person.objects.filter(cpr=cpr)
+    """THE lookup of a person by CPR number for sign-in: the keyed hash, never the digits."""
+    return Person.objects.with_cpr(cpr)
 
 
 class _ClientBackend(OIDCAuthenticationBackend):

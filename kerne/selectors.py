@@ -57,9 +57,10 @@ def family_list(
     q = q.strip()
     if q:
         if _CPR_LIKE.match(q):
-            digits = q.replace("-", "").strip()
             familier = familier.filter(
-                pk__in=Familiemedlemskab.objects.filter(person__cpr=digits).values("familie_id")
+                pk__in=Familiemedlemskab.objects.filter(
+                    person__in=Person.objects.with_cpr(q).values("pk")
+                ).values("familie_id")
             )
         else:
             words = q.split()
@@ -333,7 +334,7 @@ def duplicate_candidates(user: Any, projekt: Projekt | None) -> list[tuple[Perso
             Exact(Lower("anden__efternavn"), Lower("efternavn")),
             # Two CPR numbers are two people (the database keeps a CPR unique): a candidate
             # pair has one person without a number, and no birth dates that disagree.
-            Q(cpr__isnull=True) | Q(anden__cpr__isnull=True),
+            Q(cpr_hash__isnull=True) | Q(anden__cpr_hash__isnull=True),
             Q(anden__foedselsdato=F("foedselsdato"))
             | Q(foedselsdato__isnull=True)
             | Q(anden__foedselsdato__isnull=True),

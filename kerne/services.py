@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from kerne import adgang, audit, cpr
+from kerne import adgang, audit, cpr, cpr_crypto
 from kerne.models import (
     Afdelingssag,
     Delingsregel,
@@ -338,7 +339,9 @@ def person_registrer(
             digits = cpr.normalise(cpr_nummer)
         except ValidationError as error:
             raise ValidationError({"cpr": error.messages}) from None
-        existing = Person.objects.select_for_update().filter(kommune=kommune, cpr=digits).first()
+        existing = (
+            Person.objects.select_for_update().with_cpr(digits).filter(kommune=kommune).first()
+        )
         if existing is not None:
             return existing, False
     person = Person(
@@ -358,7 +361,7 @@ def person_registrer(
         with transaction.atomic():
             person.save()
     except IntegrityError:
-        return Person.objects.get(kommune=kommune, cpr=digits), False
+        return Person.objects.with_cpr(digits).get(kommune=kommune), False
     audit.log(
         user=acting_user,
         handling=Handling.CREATE,
@@ -723,6 +726,55 @@ def cpr_reveal(*, acting_user: Any, person: Person, familie: Familie) -> str:
         objekt=person,
     )
     return cpr.format(person.cpr) if person.cpr else ""
+
+
+@dataclass
+class CprRotation:
+    examined: int = 0
+    changed: int = 0  # rows rewritten (or, in a check, rows still to rewrite)
+    last_id: int = 0  # resume after this person id
+
+
+def cpr_keys_rotate(
+    *,
+    batch_size: int = 1000,
+    after_id: int = 0,
+    write: bool = True,
+    on_batch: Callable[[CprRotation], None] | None = None,
+) -> CprRotation:
+    """Re-encrypt every stored CPR number under the newest key of CPR_KEYS and recompute its
+    keyed hash under CPR_HASH_KEY, a transaction per batch of persons in id order.
+
+    Rows already done are left as they are, so a run stopped halfway resumes by running
+    again (or from `after_id`). With write=False it only counts the rows still to do.
+    An operator's maintenance, not a user's action: it reads no personal data out.
+    """
+    cpr_crypto.keyring()  # missing or malformed keys fail before the first row
+    result = CprRotation(last_id=after_id)
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Person.objects.select_for_update()
+                .filter(pk__gt=result.last_id, cpr_cipher__isnull=False)
+                .order_by("pk")
+                .only("pk", "cpr_cipher", "cpr_hash")[:batch_size]
+            )
+            if not batch:
+                return result
+            stale = []
+            for person in batch:
+                token, digits = cpr_crypto.rotate(person.cpr_cipher)
+                hashed = cpr_crypto.digest(digits)
+                if (token, hashed) != (person.cpr_cipher, person.cpr_hash):
+                    person.cpr_cipher, person.cpr_hash = token, hashed
+                    stale.append(person)
+            if write:
+                Person.objects.bulk_update(stale, ["cpr_cipher", "cpr_hash"])
+            result.examined += len(batch)
+            result.changed += len(stale)
+            result.last_id = batch[-1].pk
+        if on_batch is not None:
+            on_batch(result)
 
 
 @transaction.atomic

@@ -649,8 +649,8 @@ def _check_import(
             digits_by_line[line] = None
     persons = {
         p.cpr: p
-        for p in Person.objects.filter(
-            kommune=projekt.kommune, cpr__in=[d for d in digits_by_line.values() if d]
+        for p in Person.objects.with_cpr(*[d for d in digits_by_line.values() if d]).filter(
+            kommune=projekt.kommune
         )
     }
     memberships: dict[int, list[Familiemedlemskab]] = {}

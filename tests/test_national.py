@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from familieplan.models import Indsats, Planversion
 from investering.models import Omkostningslinje, Pris
-from kerne import national
+from kerne import cpr, national
 from kerne.models import Familie, Person, Projekt
 from registrering import rules
 from registrering.models import Indikator, Registrering, Spoergeskema
@@ -52,6 +52,18 @@ def test_sizes_follow_the_arguments_and_every_state_is_present(built):
     assert statuses >= {"afsluttet"}
     persons = Person.objects.filter(kommune__projekter__kode__startswith="nat-").count()
     assert 2.5 * FAMILIES <= persons <= 5 * FAMILIES
+
+
+def test_the_seeded_cpr_numbers_are_stored_encrypted_and_found_by_their_hash(built):
+    persons = list(Person.objects.filter(kommune__projekter__kode__startswith="nat-"))
+    numbers = {p.pk: p.cpr for p in persons}
+    assert all(number and len(number) == 10 for number in numbers.values())
+    assert len({(p.kommune_id, p.cpr) for p in persons}) == len(persons)
+    for person in persons[:: max(1, len(persons) // 20)]:
+        assert list(Person.objects.with_cpr(person.cpr).filter(kommune=person.kommune)) == [person]
+        assert person.foedselsdato == cpr.birth_date(person.cpr)
+    stored = " ".join(" ".join(row) for row in Person.objects.values_list("cpr_cipher", "cpr_hash"))
+    assert not [number for number in numbers.values() if number in stored]
 
 
 def test_every_member_of_an_active_family_is_registered_every_month_and_complete(built):

@@ -280,14 +280,17 @@ def _busy_person_rows(projekt: Projekt, personer: list[PersonData]) -> list[int]
                 continue
     if not by_digits:
         return []
-    found = Familiemedlemskab.objects.filter(
-        person__kommune=projekt.kommune,
-        person__cpr__in=list(by_digits),
-        til__isnull=True,
-        familie__projekt=projekt,
-        familie__status__in=list(BUSY_STATUSES),
-    ).values_list("person__cpr", flat=True)
-    return sorted(by_digits[digits] for digits in set(found))
+    found = (
+        Person.objects.with_cpr(*by_digits)
+        .filter(
+            kommune=projekt.kommune,
+            medlemskaber__til__isnull=True,
+            medlemskaber__familie__projekt=projekt,
+            medlemskaber__familie__status__in=list(BUSY_STATUSES),
+        )
+        .distinct()
+    )
+    return sorted(by_digits[person.cpr] for person in found)
 
 
 @transaction.atomic

@@ -51,7 +51,7 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kerne", "0008_auth")]
+    dependencies = [("kerne", "0011_cpr_drop_plain")]
 
     operations = [
         migrations.AddField(

@@ -391,7 +391,7 @@ def test_posting_a_person_registers_once_and_then_finds_the_same(koordinator, pr
     assert first.status_code == 201
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
-    person = Person.objects.get(cpr="1203704321")
+    person = Person.objects.with_cpr("1203704321").get()
     assert person.kommune == projekt.kommune
     assert (person.fornavn, person.foedselsdato) == ("Anna", datetime.date(1970, 3, 12))
     assert Adgangslog.objects.filter(
@@ -441,7 +441,7 @@ def test_citizens_and_evaluators_may_not_register_persons(make_user, rolle):
 
     assert answer.status_code == 403
     assert set(answer.json()) == {"detail"}
-    assert not Person.objects.filter(cpr="1203704321").exists()
+    assert not Person.objects.with_cpr("1203704321").exists()
 
 
 # --- Consents -------------------------------------------------------------------------------

@@ -30,10 +30,10 @@ def task_calls():
 
 def _secrets() -> list[str]:
     secrets = []
-    for fornavn, efternavn, cpr in Person.objects.values_list("fornavn", "efternavn", "cpr"):
-        secrets.append(f"{fornavn} {efternavn}")
-        if cpr:
-            secrets += [cpr, f"{cpr[:6]}-{cpr[6:]}"]
+    for person in Person.objects.all():
+        secrets.append(f"{person.fornavn} {person.efternavn}")
+        if person.cpr:
+            secrets += [person.cpr, f"{person.cpr[:6]}-{person.cpr[6:]}"]
     return secrets
 
 
