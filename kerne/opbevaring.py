@@ -200,7 +200,16 @@ def kernel_part() -> Anonymiser:
             Felter(
                 Person,
                 "familier",
-                saerskilt=("cpr", "fornavn", "efternavn", "adresse", "postnummer", "by"),
+                # person.cpr = None clears both CPR columns (the token and the keyed hash).
+                saerskilt=(
+                    "cpr_cipher",
+                    "cpr_hash",
+                    "fornavn",
+                    "efternavn",
+                    "adresse",
+                    "postnummer",
+                    "by",
+                ),
             ),
             Felter(
                 Samtykke,

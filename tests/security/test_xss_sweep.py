@@ -53,7 +53,10 @@ OUR_APPS = (
 NOT_FREE_TEXT = {
     "kerne.Kommune.kode": "three-digit municipality code, validated",
     "kerne.Projekt.kode": "slug (letters, digits, hyphens)",
-    "kerne.Person.cpr": "ten digits, validated and normalised",
+    "kerne.OidcIdentitet.issuer": "the identity provider's URL from a signed ID token; unshown",
+    "kerne.OidcIdentitet.subject": "the provider's opaque id from a signed ID token; unshown",
+    "kerne.Person.cpr_cipher": "a Fernet token of ten validated digits, never shown",
+    "kerne.Person.cpr_hash": "a keyed hash (hex) for lookup, never shown",
     "kerne.Person.postnummer": "four digits, validated",
     "kerne.Adgangslog.brugernavn": "append-only (a trigger refuses UPDATE); Django usernames",
     "kerne.Adgangslog.objekt_type": "append-only; the model label, set by the code",
@@ -189,6 +192,14 @@ NOT_LINKED = {
     "kontakt:portal",  # a citizen in one family is sent straight on to the thread (crawled)
     "kerne:person_flet",  # linked only from a pair of found duplicates
     "registrering:genaabn",  # linked only from a locked month
+    # The sign-in steps show no stored text: the code and set-up pages exist only between the
+    # password and the code, and the OpenID pages answer 404 while their client is off.
+    "login_kode",
+    "totp_opsaet",
+    "oidc_login",
+    "oidc_callback",
+    "mitid_login",
+    "mitid_callback",
 }
 # Fields the pages must show, so the sweep cannot pass by showing nothing.
 MUST_BE_SHOWN = {
