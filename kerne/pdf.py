@@ -129,8 +129,10 @@ def _render_in_child(html: str, sender, memory_budget: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
         sender.send(("ok", document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)))
-    except MemoryError:
-        sender.send(("error", "MemoryError"))
+    except (MemoryError, SystemError) as error:
+        # Under RLIMIT_AS an allocation that fails inside C code may surface as SystemError
+        # rather than MemoryError; both mean the budget ran out.
+        sender.send(("error", f"memory limit ({type(error).__name__})"))
     except Exception as error:
         sender.send(("error", type(error).__name__))
     finally:

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -24,6 +26,8 @@ def _production_env(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "helhedsindsats.example.dk",
         "CSRF_TRUSTED_ORIGINS": "https://helhedsindsats.example.dk",
         "EVALUATOR_PSEUDONYM_KEY": secrets.token_urlsafe(40),
+        "CPR_KEYS": Fernet.generate_key().decode(),
+        "CPR_HASH_KEY": secrets.token_urlsafe(40),
     }
     env.update(overrides)
     return env
