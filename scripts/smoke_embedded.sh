@@ -9,6 +9,10 @@ export DATABASE_URL="sqlite:///$work/db.sqlite3"
 unset REDIS_URL
 export SECRET_KEY="smoke-$(date +%s)-not-secret-but-long-enough-for-the-smoke-test-only"
 py=.venv/bin/python
+# Production-like (no DEBUG), so the CPR keys must come from the environment.
+CPR_KEYS=$($py -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")
+CPR_HASH_KEY="smoke-$(date +%s)-cpr-hash-key-not-secret"
+export CPR_KEYS CPR_HASH_KEY
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 $py manage.py migrate --noinput -v0
