@@ -102,6 +102,24 @@ def _project_user(projekt: Projekt, bruger_id: int) -> Any:
     ).get()
 
 
+def _leader_removes(
+    acting_user: Any, projekt: Projekt, bruger_id: int, removable, detail: dict, count_key: str
+) -> Any:
+    """A project leader removes a credential (authenticator app, API token) of a user of their
+    project, audited as a permission change. A user outside the project: User.DoesNotExist."""
+    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
+    bruger = _project_user(projekt, bruger_id)
+    removed, _detail = removable.filter(user=bruger).delete()
+    audit.log(
+        user=acting_user,
+        handling=Handling.PERMISSION_CHANGE,
+        formaal=Formaal.SUPPORT,
+        projekt_id=projekt.pk,
+        detaljer={"bruger_id": bruger.pk, **detail, count_key: removed},
+    )
+    return bruger
+
+
 @transaction.atomic
 def totp_nulstil(*, acting_user: Any, projekt: Projekt, bruger_id: int) -> Any:
     """Remove a project user's authenticator app: they enrol a new one at their next sign-in.
@@ -109,17 +127,9 @@ def totp_nulstil(*, acting_user: Any, projekt: Projekt, bruger_id: int) -> Any:
     For a lost phone. Until then the account signs in with its password and a new app, so the
     project leader should have spoken to the person first (docs/operations.md).
     """
-    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
-    bruger = _project_user(projekt, bruger_id)
-    removed, _detail = TOTPDevice.objects.filter(user=bruger).delete()
-    audit.log(
-        user=acting_user,
-        handling=Handling.PERMISSION_CHANGE,
-        formaal=Formaal.SUPPORT,
-        projekt_id=projekt.pk,
-        detaljer={"bruger_id": bruger.pk, "totp": "nulstillet", "enheder": removed},
+    return _leader_removes(
+        acting_user, projekt, bruger_id, TOTPDevice.objects.all(), {"totp": "nulstillet"}, "enheder"
     )
-    return bruger
 
 
 @transaction.atomic
@@ -931,22 +941,14 @@ def api_token_tilbagekald(*, acting_user: Any) -> int:
 
 
 @transaction.atomic
-def api_token_tilbagekald_for(*, acting_user: Any, projekt: Projekt, bruger_id: int) -> int:
+def api_token_tilbagekald_for(*, acting_user: Any, projekt: Projekt, bruger_id: int) -> Any:
     """A project leader revokes the API token of a user of their project (it stops working at
-    once); audited as a permission change. A user outside the project: User.DoesNotExist."""
+    once); returns the user."""
     from rest_framework.authtoken.models import Token
 
-    _require_role(acting_user, projekt, Rolle.PROJEKTLEDER)
-    bruger = _project_user(projekt, bruger_id)
-    revoked, _detail = Token.objects.filter(user=bruger).delete()
-    audit.log(
-        user=acting_user,
-        handling=Handling.PERMISSION_CHANGE,
-        formaal=Formaal.SUPPORT,
-        projekt_id=projekt.pk,
-        detaljer={"bruger_id": bruger.pk, "api_token": "tilbagekaldt", "antal": revoked},
+    return _leader_removes(
+        acting_user, projekt, bruger_id, Token.objects.all(), {"api_token": "tilbagekaldt"}, "antal"
     )
-    return revoked
 
 
 # --- Generated documents ----------------------------------------------------------------------

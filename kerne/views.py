@@ -111,7 +111,7 @@ def _account_action(request: HttpRequest, bruger_id: int, action, done: str) -> 
         )
     except get_user_model().DoesNotExist as missing:
         raise Http404 from missing
-    messages.success(request, done % {"username": getattr(bruger, "username", "")})
+    messages.success(request, done % {"username": bruger.username})
     return redirect("kerne:konti")
 
 
@@ -131,14 +131,11 @@ def totp_nulstil(request: HttpRequest, bruger_id: int) -> HttpResponse:
 @adgang.require_role(Rolle.PROJEKTLEDER)
 @require_POST
 def api_noegle_tilbagekald(request: HttpRequest, bruger_id: int) -> HttpResponse:
-    def revoke(*, acting_user, projekt, bruger_id):
-        services.api_token_tilbagekald_for(
-            acting_user=acting_user, projekt=projekt, bruger_id=bruger_id
-        )
-        return get_user_model().objects.get(pk=bruger_id)
-
     return _account_action(
-        request, bruger_id, revoke, _("API-nøglen for %(username)s er tilbagekaldt.")
+        request,
+        bruger_id,
+        services.api_token_tilbagekald_for,
+        _("API-nøglen for %(username)s er tilbagekaldt."),
     )
 
 
