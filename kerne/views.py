@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kerne import adgang, audit, health, selectors, services
+from kerne.csvfil import FORMULA_PREFIXES
 from kerne.forms import (
     AdgangslogFilterForm,
     CprVisForm,
@@ -405,10 +406,6 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
-
-
-# A cell starting like this would run as a formula in a spreadsheet (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value) -> str:

@@ -23,9 +23,9 @@ from django_htmx.http import HttpResponseClientRefresh
 from kerne import adgang, audit
 from kerne import selectors as kerne_selectors
 from kerne.adgang import require_role
+from kerne.csvfil import FORMULA_PREFIXES
 from kerne.dashboard import Scope
 from kerne.models import Familie, Rolle
-from kerne.views import FORMULA_PREFIXES
 from rapporter import diagrammer, forms, metrics, selectors, services
 from rapporter.models import Maanedsrapport, Tilstand
 from registrering import rules
