@@ -84,8 +84,8 @@ BENCH_NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helhedsindsats
 export BENCH_NATIONAL_DATABASE_URL
 bench-dataset: setup
 	$(PY) -c "import sys, psycopg; url = sys.argv[1]; name = url.rsplit('/', 1)[1]; c = psycopg.connect(url.rsplit('/', 1)[0] + '/postgres', autocommit=True); c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() or c.execute('CREATE DATABASE \"' + name + '\"')" "$(BENCH_NATIONAL_DATABASE_URL)"
-	DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) $(PY) manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) $(PY) manage.py seed_demo --scale national --allow-demo-users
+	env $$($(PY) -m tests.keys) DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) $(PY) manage.py migrate --noinput
+	env $$($(PY) -m tests.keys) DATABASE_URL=$(BENCH_NATIONAL_DATABASE_URL) $(PY) manage.py seed_demo --scale national --allow-demo-users
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules static/vendor var/staticfiles

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import ProjektFactory, user_with_role
+from tests.keys import TEST_CPR_KEYS
 
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -20,10 +21,6 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Fixed CPR keys for the run (tests run without DEBUG, so none would derive): set in the
 # environment for the worker and server processes the tests start, and in this process's
 # settings, which were read before this file.
-TEST_CPR_KEYS = {
-    "CPR_KEYS": "Vq9fzPqKhX4hHn8u3ZJx6m8H3e2fQW8k1m0c5pYt1aE=",
-    "CPR_HASH_KEY": "test-only-cpr-hash-key-7d1c0a9e4b3f2a18",
-}
 for _name, _value in TEST_CPR_KEYS.items():
     os.environ.setdefault(_name, _value)
 settings.CPR_KEYS = os.environ["CPR_KEYS"].split(",")
