@@ -790,6 +790,9 @@ class Dokument(models.Model):
         _("fil"), storage=_private_storage, upload_to="dokumenter/%Y/%m", blank=True
     )
     fejl = models.CharField(_("fejl"), max_length=500, blank=True)
+    # The task delivery that claimed the build: only that delivery, redelivered after its
+    # worker died, may take over a document left "being built" (kerne.services.dokument_byg).
+    opgave = models.CharField(_("opgave"), max_length=64, blank=True, editable=False)
     bestilt_af = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -221,7 +221,9 @@ def kernel_part() -> Anonymiser:
             Felter(EksplicitAdgang, "familie", felter=("begrundelse",)),
             # Contentless by design: a link with ids and an idempotency key.
             Felter(Notifikation, "familie", ikke_personlige=("url", "noegle")),
-            Felter(Dokument, "familie", saerskilt=("kind", "noegle", "titel", "fil", "fejl")),
+            Felter(
+                Dokument, "familie", saerskilt=("kind", "noegle", "titel", "fil", "fejl", "opgave")
+            ),
         ),
         ekstra=_delete_family_documents,
     )

@@ -18,7 +18,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -1026,17 +1026,25 @@ def dokument_koe(*, dokument_id: int) -> bool:
     return True
 
 
-def dokument_byg(*, dokument_id: int) -> None:
+def dokument_byg(*, dokument_id: int, opgave: str = "") -> None:
     """Build one document (called by the task). Idempotent: a document already being built or
     built is left alone; the claim is one conditional UPDATE, so two workers never both build.
+
+    `opgave` is the id of the task delivery. A worker killed mid-build leaves the document
+    claimed ("koerer") and its message unacknowledged; the broker delivers the same message
+    again, and only that delivery may take the stale claim over. The file and the finished
+    state are saved in one transaction, so the killed attempt left no half-built document.
     """
     from django.core.files.base import ContentFile
 
     from kerne import notifikationer, pdf
 
-    claimed = Dokument.objects.filter(
-        pk=dokument_id, tilstand__in=[Dokument.Tilstand.VENTENDE, Dokument.Tilstand.FEJLET]
-    ).update(tilstand=Dokument.Tilstand.KOERER, fremdrift=10, fejl="")
+    claimable = Q(tilstand__in=[Dokument.Tilstand.VENTENDE, Dokument.Tilstand.FEJLET])
+    if opgave:
+        claimable |= Q(tilstand=Dokument.Tilstand.KOERER, opgave=opgave)
+    claimed = Dokument.objects.filter(claimable, pk=dokument_id).update(
+        tilstand=Dokument.Tilstand.KOERER, fremdrift=10, fejl="", opgave=opgave
+    )
     if not claimed:
         return
     dokument = Dokument.objects.get(pk=dokument_id)

@@ -21,17 +21,19 @@ def ping(value: int) -> int:
 
 
 @shared_task(
+    bind=True,
     ignore_result=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     retry_jitter=True,
     max_retries=5,
 )
-def dokument_byg(dokument_id: int) -> None:
-    """Build one PDF. Ids in; the service claims the document so a redelivery is harmless."""
+def dokument_byg(self, dokument_id: int) -> None:
+    """Build one PDF. Ids in; the service's claim makes a duplicate a no-op and lets the same
+    delivery, redelivered after its worker died, finish the build."""
     from kerne import services
 
-    services.dokument_byg(dokument_id=dokument_id)
+    services.dokument_byg(dokument_id=dokument_id, opgave=self.request.id or "")
 
 
 @shared_task(ignore_result=True)

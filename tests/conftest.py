@@ -171,6 +171,34 @@ def stop_celery_worker(process) -> None:
         process.wait()
 
 
+def wait_for(condition, what: str, seconds: float = 60):
+    """Poll `condition` until it returns something true (returned), or fail naming `what`."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {seconds} s waiting for {what}")
+
+
+@pytest.fixture
+def private_queue():
+    """A task queue of the test's own, so the session's worker never takes its messages; for
+    tests that start (and kill) workers themselves."""
+    import uuid
+
+    from config.celery import app
+
+    previous = app.conf.task_default_queue
+    name = f"test-kill-{uuid.uuid4().hex[:10]}"
+    app.conf.task_default_queue = name
+    yield name
+    app.conf.task_default_queue = previous
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real `celery worker` process on Redis, consuming a queue of its own for this run."""

@@ -10,18 +10,20 @@ production broker waits), and the report must exist exactly once and complete.
 
 import os
 import signal
-import time
-import uuid
 
 import psycopg
 import pytest
 
-from config.celery import app
 from kerne.models import Adgangslog, Dokument
 from rapporter import pdf, services
 from rapporter.models import Maanedsrapport, Tilstand
 from registrering.models import RisikoAendring
-from tests.conftest import _database_url_for_worker, start_celery_worker, stop_celery_worker
+from tests.conftest import (
+    _database_url_for_worker,
+    start_celery_worker,
+    stop_celery_worker,
+    wait_for,
+)
 from tests.factories import ProjektFactory
 from tests.rapporter.factories import JUN, build
 from tests.registrering.factories import restore_national_indicators
@@ -33,34 +35,14 @@ pytestmark = [
 ]
 
 
-def _wait_for(condition, what: str, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {seconds} s waiting for {what}")
-
-
-@pytest.fixture
-def queue():
-    """A queue of this test's own, so the session's worker never takes its messages."""
-    previous = app.conf.task_default_queue
-    name = f"test-kill-{uuid.uuid4().hex[:10]}"
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_default_queue = previous
-
-
-def test_a_worker_killed_mid_report_leaves_one_complete_report_after_restart(queue):
+def test_a_worker_killed_mid_report_leaves_one_complete_report_after_restart(private_queue):
     # A transactional test before this one may have flushed the data migration's indicators.
     restore_national_indicators()
     data = build(ProjektFactory(registreringsfrist_dag=10))
     table = RisikoAendring._meta.db_table
     blocker = psycopg.connect(_database_url_for_worker())
     blocker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
-    first = start_celery_worker(queue)
+    first = start_celery_worker(private_queue)
     try:
         report, queued = services.rapport_bestil(
             projekt=data.projekt,
@@ -78,7 +60,7 @@ def test_a_worker_killed_mid_report_leaves_one_complete_report_after_restart(que
             ).fetchone()[0]
             return report.tilstand == Tilstand.KOERER and waiting > 0
 
-        _wait_for(build_is_waiting_mid_way, "the worker to claim the report and reach the lock")
+        wait_for(build_is_waiting_mid_way, "the worker to claim the report and reach the lock")
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
     finally:
@@ -91,9 +73,9 @@ def test_a_worker_killed_mid_report_leaves_one_complete_report_after_restart(que
     report.refresh_from_db()
     assert (report.tilstand, report.data, report.dokument_id) == (Tilstand.KOERER, {}, None)
 
-    second = start_celery_worker(queue, CELERY_VISIBILITY_TIMEOUT="1")
+    second = start_celery_worker(private_queue, CELERY_VISIBILITY_TIMEOUT="1")
     try:
-        _wait_for(
+        wait_for(
             lambda: Maanedsrapport.objects.filter(pk=report.pk, tilstand=Tilstand.FAERDIG).exists(),
             "the redelivered build to finish the report",
         )

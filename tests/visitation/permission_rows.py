@@ -46,6 +46,16 @@ def referral_kwargs(world: World, target: str) -> dict:
     return {"pk": _referral(world, target).pk}
 
 
+def draft_referral_kwargs(world: World, target: str) -> dict:
+    """An open, unsubmitted referral of the target family: its edit page shows the form."""
+    draft = Indstilling.objects.create(
+        familie=world.families[target],
+        oprettet_af=world.users[AUTHOR[target]],
+        begrundelse="Matrix",
+    )
+    return {"pk": draft.pk}
+
+
 def _meeting(world: World, target: str) -> Visitationsmoede:
     familie = world.families[target]
     existing = Visitationsmoede.objects.filter(projekt=familie.projekt).first()
@@ -114,9 +124,10 @@ def api_status(default: int, **overrides: int) -> dict:
     return {actor: 401 if actor == "anonym" else overrides.get(actor, default) for actor in ACTORS}
 
 
-def _referral_edit(target: str) -> dict:
-    """Editing a referral: referrers only; hidden is 404; a submitted one redirects."""
-    expect = only("projektleder", "projektleder_fremmed", "sagsbehandler", ok=302)
+def _referral_edit(target: str, *, ok: int = 302) -> dict:
+    """Editing a referral: referrers only; hidden is 404; a submitted one redirects (302),
+    a draft shows its form (200)."""
+    expect = only("projektleder", "projektleder_fremmed", "sagsbehandler", ok=ok)
     sees = {"own": {"sagsbehandler", "projektleder"}, "other": {"projektleder"}}
     sees["foreign"] = {"projektleder_fremmed"}
     for actor in ("projektleder", "projektleder_fremmed", "sagsbehandler"):
@@ -186,6 +197,18 @@ ROWS: list[Row] = [
             family_page(t),
             target=t,
             kwargs=referral_kwargs,
+        )
+        for t in TARGETS
+    ),
+    # The draft comes first: the URLconf walks (tests/security) take the first row of a name,
+    # and the form IDOR walk needs the page that shows the form.
+    *(
+        Row(
+            "visitation:indstilling_rediger",
+            _referral_edit(t, ok=200),
+            target=t,
+            kwargs=draft_referral_kwargs,
+            note="a draft: the consent-giver choice lists the family's adults",
         )
         for t in TARGETS
     ),
