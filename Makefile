@@ -10,6 +10,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist), each with its own test database; `auto` is one per core.
+TEST_WORKERS ?= auto
 # uv must use this machine's Python 3.11, never download one.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -58,10 +60,10 @@ chromium:
 	else echo "chromium is missing: browser tests will be skipped (install Debian's chromium to run them)"; fi
 
 test: setup chromium
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: setup
-	$(VENV)/bin/pytest -m "not e2e and not celery" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not e2e and not celery" $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

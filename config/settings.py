@@ -1,5 +1,6 @@
 """The one settings module: everything that differs between machines comes from the environment."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -291,7 +292,11 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Each pytest-xdist test process (PYTEST_XDIST_WORKER=gw0, gw1, …) and the workers it starts
+# keep their files apart, so a test that checks what is on disk never sees another's files.
+MEDIA_ROOT = env.path(
+    "MEDIA_ROOT", default=VAR_DIR / "media" / os.environ.get("PYTEST_XDIST_WORKER", "")
+)
 # Generated PDFs and uploads with personal data: never under a URL, served only through views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=Path(MEDIA_ROOT) / "private")
 
