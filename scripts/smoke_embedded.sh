@@ -33,6 +33,8 @@ token=$(curl -fs -c "$jar" "$login" | sed -n 's/.*name="csrfmiddlewaretoken" val
 page=$(curl -fs -b "$jar" -c "$jar" -L -H "Referer: $login" \
   --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "username=projektleder" \
   --data-urlencode "password=demo" "$login")
-echo "$page" | grep -q "Projektets overblik"
-echo "$page" | grep -q "Demo Kommune"
+# Here-strings, not `echo | grep -q`: grep quits at the first match, and under pipefail the
+# echo still writing the rest of the page into the closed pipe fails the run at random.
+grep -q "Projektets overblik" <<<"$page"
+grep -q "Demo Kommune" <<<"$page"
 echo "smoke: signed in as projektleder and saw the project leader's start page"
