@@ -184,6 +184,52 @@ def wait_for(condition, what: str, seconds: float = 60):
     pytest.fail(f"timed out after {seconds} s waiting for {what}")
 
 
+def kill_worker_mid_job(queue: str, table: str, order, is_claimed):
+    """A worker killed with SIGKILL in the middle of a job, held there deterministically.
+
+    `table` is locked before a worker on `queue` starts, and `order()` queues the job. Once
+    `is_claimed()` and the worker's database session waits behind that lock, the worker is
+    killed and the lock released. Returns what `order()` returned. The broker still holds the
+    unacknowledged message (acks_late), for `finish_with_new_worker` to deliver again.
+    """
+    import signal
+
+    import psycopg
+
+    blocker = psycopg.connect(_database_url_for_worker())
+    blocker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+    first = start_celery_worker(queue)
+    try:
+        ordered = order()
+
+        def waiting_mid_way() -> bool:
+            blocked = blocker.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
+                [table],
+            ).fetchone()[0]
+            return is_claimed() and blocked > 0
+
+        wait_for(waiting_mid_way, "the worker to claim the job and reach the lock")
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        blocker.rollback()
+        blocker.close()
+        if first.poll() is None:
+            stop_celery_worker(first)
+    return ordered
+
+
+def finish_with_new_worker(queue: str, is_finished, what: str) -> None:
+    """A new worker on `queue` whose 1 s visibility timeout stands in for the hour a
+    production broker waits before it delivers an unacknowledged message again."""
+    second = start_celery_worker(queue, CELERY_VISIBILITY_TIMEOUT="1")
+    try:
+        wait_for(is_finished, what)
+    finally:
+        stop_celery_worker(second)
+
+
 @pytest.fixture
 def private_queue():
     """A task queue of the test's own, so the session's worker never takes its messages; for

@@ -9,21 +9,13 @@ document must be built exactly once, complete, instead of staying "being built" 
 """
 
 import io
-import os
-import signal
 
-import psycopg
 import pytest
 from pypdf import PdfReader
 
 from kerne import services
 from kerne.models import Dokument, Notifikation, Projekt, Rolle
-from tests.conftest import (
-    _database_url_for_worker,
-    start_celery_worker,
-    stop_celery_worker,
-    wait_for,
-)
+from tests.conftest import finish_with_new_worker, kill_worker_mid_job
 from tests.factories import family_of
 
 pytestmark = [
@@ -47,29 +39,18 @@ def test_a_worker_killed_mid_build_leaves_one_finished_document_after_restart(
         familie=familie,
         bestilt_af=koordinator,
     )
-    table = Projekt._meta.db_table
-    blocker = psycopg.connect(_database_url_for_worker())
-    blocker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
-    first = start_celery_worker(private_queue)
-    try:
-        assert services.dokument_koe(dokument_id=dokument.pk)
 
-        def build_is_waiting_mid_way() -> bool:
-            dokument.refresh_from_db()
-            waiting = blocker.execute(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-                [table],
-            ).fetchone()[0]
-            return dokument.tilstand == Dokument.Tilstand.KOERER and waiting > 0
+    def is_claimed() -> bool:
+        dokument.refresh_from_db()
+        return dokument.tilstand == Dokument.Tilstand.KOERER
 
-        wait_for(build_is_waiting_mid_way, "the worker to claim the document and reach the lock")
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        blocker.rollback()
-        blocker.close()
-        if first.poll() is None:
-            stop_celery_worker(first)
+    queued = kill_worker_mid_job(
+        private_queue,
+        Projekt._meta.db_table,
+        lambda: services.dokument_koe(dokument_id=dokument.pk),
+        is_claimed,
+    )
+    assert queued
 
     # The killed attempt committed its claim and nothing else.
     dokument.refresh_from_db()
@@ -80,16 +61,13 @@ def test_a_worker_killed_mid_build_leaves_one_finished_document_after_restart(
     )
     assert dokument.opgave, "the claim names the delivery that holds it"
 
-    second = start_celery_worker(private_queue, CELERY_VISIBILITY_TIMEOUT="1")
-    try:
-        wait_for(
-            lambda: Dokument.objects.filter(
-                pk=dokument.pk, tilstand=Dokument.Tilstand.FAERDIG
-            ).exists(),
-            "the redelivered build to finish the document",
-        )
-    finally:
-        stop_celery_worker(second)
+    finish_with_new_worker(
+        private_queue,
+        lambda: Dokument.objects.filter(
+            pk=dokument.pk, tilstand=Dokument.Tilstand.FAERDIG
+        ).exists(),
+        "the redelivered build to finish the document",
+    )
 
     dokument.refresh_from_db()
     assert (dokument.fremdrift, dokument.fejl) == (100, "")

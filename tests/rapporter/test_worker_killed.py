@@ -8,22 +8,13 @@ message again (acks_late; the new worker's short visibility timeout stands in fo
 production broker waits), and the report must exist exactly once and complete.
 """
 
-import os
-import signal
-
-import psycopg
 import pytest
 
 from kerne.models import Adgangslog, Dokument
 from rapporter import pdf, services
 from rapporter.models import Maanedsrapport, Tilstand
 from registrering.models import RisikoAendring
-from tests.conftest import (
-    _database_url_for_worker,
-    start_celery_worker,
-    stop_celery_worker,
-    wait_for,
-)
+from tests.conftest import finish_with_new_worker, kill_worker_mid_job
 from tests.factories import ProjektFactory
 from tests.rapporter.factories import JUN, build
 from tests.registrering.factories import restore_national_indicators
@@ -39,48 +30,30 @@ def test_a_worker_killed_mid_report_leaves_one_complete_report_after_restart(pri
     # A transactional test before this one may have flushed the data migration's indicators.
     restore_national_indicators()
     data = build(ProjektFactory(registreringsfrist_dag=10))
-    table = RisikoAendring._meta.db_table
-    blocker = psycopg.connect(_database_url_for_worker())
-    blocker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
-    first = start_celery_worker(private_queue)
-    try:
-        report, queued = services.rapport_bestil(
+    report, queued = kill_worker_mid_job(
+        private_queue,
+        RisikoAendring._meta.db_table,
+        lambda: services.rapport_bestil(
             projekt=data.projekt,
             maaned=JUN,
             udloeser=Maanedsrapport.Udloeser.BESTILT,
             acting_user=data.projektleder,
-        )
-        assert queued
-
-        def build_is_waiting_mid_way() -> bool:
-            report.refresh_from_db()
-            waiting = blocker.execute(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-                [table],
-            ).fetchone()[0]
-            return report.tilstand == Tilstand.KOERER and waiting > 0
-
-        wait_for(build_is_waiting_mid_way, "the worker to claim the report and reach the lock")
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        blocker.rollback()
-        blocker.close()
-        if first.poll() is None:
-            stop_celery_worker(first)
+        ),
+        lambda: Maanedsrapport.objects.filter(
+            projekt=data.projekt, maaned=JUN, tilstand=Tilstand.KOERER
+        ).exists(),
+    )
+    assert queued
 
     # The killed attempt committed its claim and nothing else.
     report.refresh_from_db()
     assert (report.tilstand, report.data, report.dokument_id) == (Tilstand.KOERER, {}, None)
 
-    second = start_celery_worker(private_queue, CELERY_VISIBILITY_TIMEOUT="1")
-    try:
-        wait_for(
-            lambda: Maanedsrapport.objects.filter(pk=report.pk, tilstand=Tilstand.FAERDIG).exists(),
-            "the redelivered build to finish the report",
-        )
-    finally:
-        stop_celery_worker(second)
+    finish_with_new_worker(
+        private_queue,
+        lambda: Maanedsrapport.objects.filter(pk=report.pk, tilstand=Tilstand.FAERDIG).exists(),
+        "the redelivered build to finish the report",
+    )
 
     report.refresh_from_db()
     reports = Maanedsrapport.objects.filter(projekt=data.projekt, maaned=JUN)
