@@ -1026,26 +1026,35 @@ def dokument_koe(*, dokument_id: int) -> bool:
     return True
 
 
+def claim_build(rows: QuerySet, *, opgave: str, **changes) -> bool:
+    """Claim a queued or failed build (a document, a monthly report) for one task delivery, in
+    one conditional UPDATE, so two workers never both build it. Returns whether it was claimed.
+
+    `opgave` is the id of the task delivery. A worker killed mid-build leaves the row claimed
+    ("koerer") and its message unacknowledged; the broker delivers the same message again, and
+    only that delivery may take the stale claim over. `rows` is the one row to build, of a
+    model with `opgave` and the build states of `Dokument.Tilstand`.
+    """
+    claimable = Q(tilstand__in=[Dokument.Tilstand.VENTENDE, Dokument.Tilstand.FEJLET])
+    if opgave:
+        claimable |= Q(tilstand=Dokument.Tilstand.KOERER, opgave=opgave)
+    return bool(
+        rows.filter(claimable).update(tilstand=Dokument.Tilstand.KOERER, opgave=opgave, **changes)
+    )
+
+
 def dokument_byg(*, dokument_id: int, opgave: str = "") -> None:
     """Build one document (called by the task). Idempotent: a document already being built or
-    built is left alone; the claim is one conditional UPDATE, so two workers never both build.
-
-    `opgave` is the id of the task delivery. A worker killed mid-build leaves the document
-    claimed ("koerer") and its message unacknowledged; the broker delivers the same message
-    again, and only that delivery may take the stale claim over. The file and the finished
-    state are saved in one transaction, so the killed attempt left no half-built document.
+    built is left alone (`claim_build`). The file and the finished state are saved in one
+    transaction, so a killed attempt leaves no half-built document.
     """
     from django.core.files.base import ContentFile
 
     from kerne import notifikationer, pdf
 
-    claimable = Q(tilstand__in=[Dokument.Tilstand.VENTENDE, Dokument.Tilstand.FEJLET])
-    if opgave:
-        claimable |= Q(tilstand=Dokument.Tilstand.KOERER, opgave=opgave)
-    claimed = Dokument.objects.filter(claimable, pk=dokument_id).update(
-        tilstand=Dokument.Tilstand.KOERER, fremdrift=10, fejl="", opgave=opgave
-    )
-    if not claimed:
+    if not claim_build(
+        Dokument.objects.filter(pk=dokument_id), opgave=opgave, fremdrift=10, fejl=""
+    ):
         return
     dokument = Dokument.objects.get(pk=dokument_id)
     try:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,20 +106,14 @@ def _enqueue_build(report_id: int) -> None:
 
 def rapport_byg(*, report_id: int, opgave: str = "") -> bool:
     """Build one report (called by the task). The claim is one conditional UPDATE, so a
-    duplicated task builds nothing twice. Returns whether this call built it.
-
-    `opgave` is the id of the task delivery. A worker killed mid-build leaves the report
-    claimed ("koerer") and its message unacknowledged; the broker delivers the same message
-    again, and only that delivery may take the stale claim over. Everything the build writes
-    is committed in one transaction, so the killed attempt left nothing half-written.
+    duplicated task builds nothing twice, and only the same delivery, redelivered after its
+    worker died, takes a stale claim over (`kerne.services.claim_build`). Returns whether this
+    call built it. Everything the build writes is committed in one transaction, so a killed
+    attempt leaves nothing half-written.
     """
-    claimable = Q(tilstand__in=[Tilstand.VENTENDE, Tilstand.FEJLET])
-    if opgave:
-        claimable |= Q(tilstand=Tilstand.KOERER, opgave=opgave)
-    claimed = Maanedsrapport.objects.filter(claimable, pk=report_id).update(
-        tilstand=Tilstand.KOERER, fejl="", opgave=opgave
-    )
-    if not claimed:
+    if not kerne_services.claim_build(
+        Maanedsrapport.objects.filter(pk=report_id), opgave=opgave, fejl=""
+    ):
         return False
     report = Maanedsrapport.objects.select_related("projekt__kommune").get(pk=report_id)
     try:

@@ -2,7 +2,6 @@
 
 import io
 import os
-import time
 
 import pytest
 from django.urls import reverse
@@ -13,6 +12,7 @@ from familieplan.models import Indsats
 from kerne import pdf as kerne_pdf
 from kerne import services as kerne_services
 from kerne.models import Adgangslog, Delingsregel, Dokument, Medarbejder, Rolle, Sektor
+from tests.conftest import wait_for
 from tests.factories import ForvaltningFactory, family_of
 from tests.familieplan.factories import agree, draft_with, integrated
 
@@ -220,12 +220,11 @@ def test_the_pdf_is_built_by_a_real_worker(celery_worker, make_user, projekt):
         acting_user=koordinator, version=version, familiens_kopi=False
     )
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def built_or_failed() -> bool:
         dokument.refresh_from_db()
-        if dokument.tilstand in (Dokument.Tilstand.FAERDIG, Dokument.Tilstand.FEJLET):
-            break
-        time.sleep(0.5)
+        return dokument.tilstand in (Dokument.Tilstand.FAERDIG, Dokument.Tilstand.FEJLET)
+
+    wait_for(built_or_failed, "the worker to build the document")
     assert dokument.tilstand == Dokument.Tilstand.FAERDIG, dokument.fejl
     assert "Praktik via Redis" in pdf_text(read(dokument))
     assert celery_worker["pid"] != os.getpid()

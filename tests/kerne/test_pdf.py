@@ -1,7 +1,6 @@
 """The PDF pipeline: rendering, the fetcher's limits, ordering, caching, progress and download."""
 
 import io
-import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,6 +9,7 @@ from pypdf import PdfReader
 
 from kerne import pdf, services
 from kerne.models import Adgangslog, Dokument, Rolle
+from tests.conftest import wait_for
 from tests.factories import family_of
 
 pytestmark = pytest.mark.django_db
@@ -193,11 +193,10 @@ def test_a_real_worker_builds_the_document(celery_worker, make_user, projekt):
         titel="Familieplan",
     )
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def built_or_failed() -> bool:
         dokument.refresh_from_db()
-        if dokument.tilstand in (Dokument.Tilstand.FAERDIG, Dokument.Tilstand.FEJLET):
-            break
-        time.sleep(0.2)
+        return dokument.tilstand in (Dokument.Tilstand.FAERDIG, Dokument.Tilstand.FEJLET)
+
+    wait_for(built_or_failed, "the worker to build the document")
     assert dokument.tilstand == Dokument.Tilstand.FAERDIG, dokument.fejl
     assert pdf_text(dokument.fil.read()).count(projekt.navn) == 1

@@ -9,6 +9,7 @@ from django.db import connection
 from kerne.models import Adgangslog
 from rapporter import services, tasks
 from rapporter.models import Maanedsrapport, Tilstand
+from tests.conftest import wait_for
 from tests.factories import ProjektFactory
 from tests.rapporter.factories import JUN
 
@@ -34,14 +35,13 @@ def test_two_triggers_at_once_give_one_built_report(celery_worker):
     tasks.maanedsrapport_bestil.delay(projekt.pk, "2025-06")
     web.join()
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        states = set(
-            Maanedsrapport.objects.filter(projekt=projekt).values_list("tilstand", flat=True)
-        )
-        if states == {Tilstand.FAERDIG}:
-            break
-        time.sleep(0.3)
+    wait_for(
+        lambda: (
+            set(Maanedsrapport.objects.filter(projekt=projekt).values_list("tilstand", flat=True))
+            == {Tilstand.FAERDIG}
+        ),
+        "the worker to build the report",
+    )
     reports = list(Maanedsrapport.objects.filter(projekt=projekt, maaned=JUN))
     assert len(reports) == 1
     assert reports[0].tilstand == Tilstand.FAERDIG, reports[0].fejl

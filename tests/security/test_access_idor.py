@@ -239,7 +239,7 @@ def test_every_form_offers_and_accepts_only_objects_in_reach(world, recorder):
                 if row is not None and row.method == "post" and row.data:
                     clients[actor].post(url, row.data(world, row.target))
                 transaction.set_rollback(True)
-    for actor, url, target in _pages_the_matrix_world_cannot_open(world):
+    for actor, url, target in _questionnaire_pages_opened_by_grants(world):
         recorder.user, recorder.familie = world.users[actor], world.families[target]
         response = clients[actor].get(url)
         assert response.status_code == 200, url
@@ -262,8 +262,9 @@ def test_every_form_offers_and_accepts_only_objects_in_reach(world, recorder):
 FORM_FIELDS_CHECKED_ELSEWHERE: dict[tuple[str, str], str] = {}
 
 
-def _pages_the_matrix_world_cannot_open(w: World) -> list[tuple[str, str, str]]:
-    """(actor, url, target family) of form pages no matrix actor may open as the world stands.
+def _questionnaire_pages_opened_by_grants(w: World) -> list[tuple[str, str, str]]:
+    """(actor, url, target family) of the questionnaire form pages, which no matrix actor may
+    open as the world stands: the grants that open them are given here.
 
     Questionnaires are registered in the health and child-and-family sectors, where nobody of
     the world may change data: the job centre's case worker is given change on both sectors of
