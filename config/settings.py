@@ -300,6 +300,23 @@ MEDIA_ROOT = env.path(
 # Generated PDFs and uploads with personal data: never under a URL, served only through views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=Path(MEDIA_ROOT) / "private")
 
+# --- Cache ----------------------------------------------------------------------------------
+# "default" stays in each process's memory. "shared" holds what is costly to compute and the
+# same for every web worker (the dashboards' outcome figures, keyed by a fingerprint of their
+# data): a per-process copy made each of 4 workers compute every dashboard once more. It is a
+# table in the app's own database, so it needs no service beyond the database, works the same
+# on the embedded SQLite, and shares the request's transaction; `migrate` creates the table
+# (kerne.apps).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kerne_delt_cache",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
+
 # --- Celery ---------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

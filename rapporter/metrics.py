@@ -562,10 +562,12 @@ def compute_cached(
     *,
     koordinator_id: int | None = None,
 ) -> dict[Key, dict[str, Value]]:
-    """compute(), kept in the cache under the data's fingerprint: a dashboard opened again
-    reads the figures without recomputing them, and any new or changed registration,
-    questionnaire or assignment gives a new key (so nothing stale is ever shown)."""
-    from django.core.cache import cache
+    """compute(), kept in the shared cache under the data's fingerprint: a dashboard opened
+    again, by any web worker, reads the figures without recomputing them, and any new or changed
+    registration, questionnaire or assignment gives a new key (so nothing stale is ever shown)."""
+    from django.core.cache import caches
+
+    cache = caches["shared"]
 
     ids = sorted(set(projekt_ids))
     raw = f"{ids}:{fra}:{til}:{koordinator_id or 0}:{fingerprint(ids)}"

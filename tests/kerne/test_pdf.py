@@ -1,6 +1,7 @@
 """The PDF pipeline: rendering, the fetcher's limits, ordering, caching, progress and download."""
 
 import io
+import os
 
 import pytest
 from django.core.files.base import ContentFile
@@ -36,6 +37,17 @@ def test_a_template_renders_to_a_tagged_pdf_with_our_stylesheet(projekt):
     assert "Side 1 af 1" in text  # from static/css/pdf.css: the stylesheet was fetched
     # Tagged for screen readers.
     assert "/StructTreeRoot" in PdfReader(io.BytesIO(content)).trailer["/Root"]
+
+
+def test_warming_the_renderer_for_its_children_leaves_the_process_safe_to_fork():
+    # Every document renders in a child forked from this process after the warm-up. A thread
+    # left running by the warm-up would not exist in the child, and any lock it held would
+    # stay locked there for ever.
+    pdf._warm_for_children.cache_clear()
+    threads_before = len(os.listdir("/proc/self/task"))
+    pdf._warm_for_children()
+    assert len(os.listdir("/proc/self/task")) == threads_before
+    assert pdf._warm_for_children.cache_info().currsize == 1  # once per process
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
-"""Benchmark of the PDF family plan (not part of `make test`: run this file by name).
-
-    .venv/bin/pytest tests/familieplan/bench_pdf.py -s
+"""Benchmark of the PDF family plan (`make bench`, not part of `make test`; alone:
+`make bench PYTEST_ARGS="-k pdf -s"`).
 
 A typical plan (8 activities, about 3 pages): the median build through the pipeline against
 WeasyPrint alone on the same HTML, measured in the same run; a cached re-download; and the

@@ -218,6 +218,33 @@ def test_a_changed_registration_shows_at_once_despite_the_figure_cache(leader, d
     assert 'metric-kontanthjaelp-nu">33,3 %' in leader.get(url, params).content.decode()
 
 
+def test_every_web_worker_reads_the_dashboard_figures_one_of_them_computed(leader, data):
+    url = reverse(DASHBOARD)
+    params = {"fra": "2025-01", "til": "2025-06"}
+    first = leader.get(url, params).content.decode()
+    # The figures sit in the database, where another gunicorn worker finds them, not in this
+    # process's memory.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM kerne_delt_cache WHERE cache_key LIKE %s", ["%maal%"])
+        assert cursor.fetchone()[0] == 1
+    with CaptureQueriesContext(connection) as queries:
+        second = leader.get(url, params).content.decode()
+    statements = [query["sql"] for query in queries]
+    assert not [sql for sql in statements if "WITH regs AS" in sql or "WITH q AS" in sql]
+    assert 'metric-kontanthjaelp-nu">66,7 %' in first
+    assert 'metric-kontanthjaelp-nu">66,7 %' in second
+
+
+def test_migrate_creates_the_shared_cache_table(db):
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE kerne_delt_cache")
+    assert "kerne_delt_cache" not in connection.introspection.table_names()
+    call_command("migrate", verbosity=0)
+    assert "kerne_delt_cache" in connection.introspection.table_names()
+
+
 def test_a_superuser_gets_no_implicit_national_role(client, data):
     from tests.factories import UserFactory
 
