@@ -205,7 +205,7 @@ def test_a_typical_plan_is_a_few_pages_with_the_family_and_version_on_each(
     for page in reader.pages:
         assert "Familien Østergaard · version 1" in " ".join(page.extract_text().split())
     assert reader.metadata.title.startswith("Familieplan for Familien Østergaard")
-    # Timing is the benchmark's job (tests/perf/test_familieplan_pdf.py), not a flaky assertion here.
+    # Timing is the benchmark's job (tests/perf/test_familieplan_pdf.py), not an assertion here.
 
 
 @pytest.mark.celery
