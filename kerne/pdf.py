@@ -133,7 +133,13 @@ def _warm_for_children() -> None:
 
 
 def _render_in_child(html: str, sender, memory_budget: int) -> None:
+    import gc
     import resource
+
+    # The child's garbage collections would otherwise walk every object inherited from the
+    # worker, writing to each one's header and so copying the whole heap page by page: measured,
+    # that made a plan's PDF take 1.2-1.3x as long as WeasyPrint alone; frozen, 0.7x.
+    gc.freeze()
 
     from weasyprint import HTML
 

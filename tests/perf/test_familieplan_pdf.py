@@ -22,6 +22,7 @@ from kerne import services as kerne_services
 from kerne.models import Dokument, Rolle
 from tests.factories import family_of
 from tests.familieplan.factories import agree, bulk_activities, draft_with, integrated
+from tests.perf.conftest import write_result
 
 pytestmark = pytest.mark.django_db
 RUNS = 7
@@ -70,8 +71,24 @@ def test_pdf_of_a_typical_plan(make_user, projekt, client, django_capture_on_com
 
     median, base = statistics.median(pipeline), statistics.median(alone)
     ratio = median / base
-    print(f"\nPDF median {median:.3f} s, WeasyPrint alone {base:.3f} s, ratio {ratio:.2f}")  # noqa: T201
-    print(f"Cached download median {statistics.median(downloads) * 1000:.1f} ms")  # noqa: T201
+    write_result(
+        "familieplan_pdf",
+        [
+            {
+                "activities": 8,
+                "runs": RUNS,
+                "pipeline median (s)": round(median, 3),
+                "WeasyPrint alone median (s)": round(base, 3),
+                "ratio": round(ratio, 2),
+                "target ratio": 1.2,
+                "cached download median (ms)": round(statistics.median(downloads) * 1000, 1),
+            }
+        ],
+        notes="The pipeline: kerne.services.dokument_byg, which renders in a forked child with "
+        "time and memory limits (kerne.pdf.render_html) and stores the file; WeasyPrint alone: "
+        "the same HTML rendered in-process. Targets: median within 1.2x WeasyPrint alone and "
+        "under 1 s; cached download under 50 ms.",
+    )
     assert median <= 1.0
     assert median <= 1.2 * base
     assert statistics.median(downloads) < 0.05
