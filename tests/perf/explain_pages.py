@@ -2,7 +2,8 @@
 
 Not a test: a tool for the fixing part of issue 9. Run it against the national database:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/helhedsindsats_national \
+    env $(.venv/bin/python -m tests.keys) \
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/helhedsindsats_national \
         ALLOWED_HOSTS=testserver .venv/bin/python -m tests.perf.explain_pages
 
 It opens each page once to warm, then once measured, as the same national users the load
