@@ -122,8 +122,8 @@ def _warm_for_children() -> None:
     """Once per process: WeasyPrint imported and one trusted document (the PDF layout with its
     stylesheet, no data) rendered, so every forked child inherits the loaded fonts, the parsed
     stylesheet and the text shaper's caches instead of building them again for each document
-    (measured: about a third of what the child process adds to WeasyPrint's own time, 30 of
-    90 ms for a typical plan). Rendering leaves no threads behind, so forking after it is safe."""
+    (measured: about 30 ms of a typical plan's render). Rendering leaves no threads behind, so
+    forking after it is safe."""
     from weasyprint import HTML
 
     layout = render_to_string("kerne/pdf_base.html", {})
@@ -138,7 +138,7 @@ def _render_in_child(html: str, sender, memory_budget: int) -> None:
 
     # The child's garbage collections would otherwise walk every object inherited from the
     # worker, writing to each one's header and so copying the whole heap page by page: measured,
-    # that made a plan's PDF take 1.2-1.3x as long as WeasyPrint alone; frozen, 0.7x.
+    # that made a plan's PDF take 1.2-1.3x as long as WeasyPrint alone; frozen, 0.7-0.8x.
     gc.freeze()
 
     from weasyprint import HTML
