@@ -1033,7 +1033,7 @@ def claim_build(rows: QuerySet, *, opgave: str, **changes) -> bool:
     `opgave` is the id of the task delivery. A worker killed mid-build leaves the row claimed
     ("koerer") and its message unacknowledged; the broker delivers the same message again, and
     only that delivery may take the stale claim over. `rows` is the one row to build, of a
-    model with `opgave` and the build states of `Dokument.Tilstand`.
+    model with `opgave` and a `tilstand` of `Dokument.Tilstand` (as `Maanedsrapport` has).
     """
     claimable = Q(tilstand__in=[Dokument.Tilstand.VENTENDE, Dokument.Tilstand.FEJLET])
     if opgave:

@@ -575,5 +575,5 @@ def compute_cached(
     result = cache.get(key)
     if result is None:
         result = compute(ids, fra, til, koordinator_id=koordinator_id)
-        cache.set(key, result, timeout=24 * 3600)
+        cache.set(key, result)
     return result

@@ -8,12 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kerne.models import Dokument, Projekt
 
-
-class Tilstand(models.TextChoices):
-    VENTENDE = "ventende", _("I kø")
-    KOERER = "koerer", _("Dannes")
-    FAERDIG = "faerdig", _("Klar")
-    FEJLET = "fejlet", _("Fejlet")
+# A report is built like a document: the same states, so one claim
+# (kerne.services.claim_build) serves both.
+Tilstand = Dokument.Tilstand
 
 
 class Maanedsrapport(models.Model):
